@@ -1,0 +1,40 @@
+# errhint — two commands for a newcomer: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test test-python test-nvim lint venv bench fuzz clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+## demo: set up .venv and explain the errors in a captured Claude Code session
+demo: venv
+	@$(BIN)/errhint scan samples/claude-session.log; test $$? -le 1
+
+## test: every test — Python unit/CLI, LSP end-to-end, Neovim, VS Code client
+test: venv lint test-python test-vscode
+
+test-python: venv
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+lint: venv
+	$(BIN)/ruff check server tests bench
+	$(BIN)/errhint validate
+
+bench: venv
+	$(BIN)/python bench/run.py
+
+fuzz: venv
+	ERRHINT_FUZZ_EXAMPLES=5000 $(BIN)/python -m pytest -q tests/test_incremental_fuzz.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache dist build
+
+include vscode-client/vscode.mk
