@@ -168,7 +168,10 @@ def parse_entry_text(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line, mark.column) if mark else (0, 0)
-        add(line, col, f"invalid YAML: {exc.problem or exc.context}")
+        message = f"invalid YAML: {exc.problem or exc.context}"
+        if exc.context and exc.context_mark is not None and exc.context_mark is not mark:
+            message += f" ({exc.context} started at line {exc.context_mark.line + 1})"
+        add(line, col, message)
         return None, problems
     except (yaml.YAMLError, RecursionError) as exc:
         add(0, 0, f"invalid YAML: {exc}")

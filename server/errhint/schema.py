@@ -312,6 +312,7 @@ _TAG_FLOAT = "tag:yaml.org,2002:float"
 _TAG_BOOL = "tag:yaml.org,2002:bool"
 _TAG_NULL = "tag:yaml.org,2002:null"
 _KNOWN_SCALAR_TAGS = {_TAG_STR, _TAG_INT, _TAG_FLOAT, _TAG_BOOL, _TAG_NULL}
+_ALLOWED_TAGS = _KNOWN_SCALAR_TAGS | {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
 
 def _where(node: Any) -> tuple[int, int]:
@@ -366,6 +367,10 @@ def validate_node(node: Any, kind: Kind, path: str, marks: dict[str, tuple[int, 
     """Check a composed YAML node against a kind; return the plain value (or None)."""
     marks[path] = _where(node)
     node_type = type(node).__name__
+    if node.tag not in _ALLOWED_TAGS:
+        line, col = _where(node)
+        problems.append((line, col, f"{path or 'entry'}: YAML tag {node.tag!r} is not allowed (plain data only)"))
+        return None
     if isinstance(kind, Ref):
         kind = _NAMED[kind.name]
     if isinstance(kind, Either):
