@@ -209,10 +209,9 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     };
     const c = new LanguageClient("errhint", "errhint", serverOptions, clientOptions);
     c.onDidChangeState((e) => {
-      if (c !== client) return;
+      if (c !== client || serverState === "failed") return;
       if (e.newState === State.Running) setState("running");
       else if (e.newState === State.Stopped) setState("stopped");
-      else setState("starting");
     });
     client = c;
     try {

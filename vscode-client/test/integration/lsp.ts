@@ -70,8 +70,12 @@ export async function startServer(spec: LaunchSpec, initializationOptions: unkno
   conn.listen();
 
   const rootUri = "file://" + rootDir;
+  const died = exited.then((code) => {
+    throw new Error(`server exited (${code}) before answering initialize; stderr:\n${err}`);
+  });
+  died.catch(() => undefined);
   const init = (await withTimeout(
-    conn.sendRequest("initialize", {
+    Promise.race([died, conn.sendRequest("initialize", {
       processId: process.pid,
       clientInfo: { name: "errhint-vscode-test" },
       rootUri,
@@ -92,7 +96,7 @@ export async function startServer(spec: LaunchSpec, initializationOptions: unkno
         },
         general: { positionEncodings: ["utf-16"] },
       },
-    }),
+    })]),
     30_000,
     () => `initialize timed out; server stderr:\n${err}`,
   )) as InitializeResult;

@@ -53,8 +53,8 @@ describe("the .vsix package", () => {
   it("contains the extension, the server, the knowledge base and the bundled libs", () => {
     const must = [
       "package.json",
-      "README.md",
-      "LICENSE",
+      "readme.md", // vsce's names for README.md and LICENSE
+      "LICENSE.txt",
       "media/icon.png",
       "dist/extension.js",
       "bundled/tool/server.py",
