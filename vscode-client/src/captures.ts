@@ -17,6 +17,8 @@ export interface Capture {
 
 export interface CaptureOptions {
   enabled: () => boolean;
+  /** why capture is off, for the log */
+  disabledReason?: () => string;
   maxChars: () => number;
   log: vscode.LogOutputChannel;
   /** called after a capture is pushed out of the store (dispose its server-side state) */
@@ -86,7 +88,10 @@ export class CaptureManager implements vscode.TextDocumentContentProvider, vscod
   }
 
   private onStart(e: vscode.TerminalShellExecutionStartEvent): void {
-    if (!this.opts.enabled()) return;
+    if (!this.opts.enabled()) {
+      this.opts.log.debug(`not capturing \`${e.execution.commandLine.value}\`: ${this.opts.disabledReason?.() ?? "off"}`);
+      return;
+    }
     const ex = e.execution;
     const c = this.newCapture("capture", {
       commandLine: ex.commandLine.value,
@@ -147,6 +152,7 @@ export class CaptureManager implements vscode.TextDocumentContentProvider, vscod
       } else {
         // Opening the document (even without an editor) makes the language client send didOpen.
         await vscode.workspace.openTextDocument(c.uri);
+        if (!c.opened) this.opts.log.info(`captured \`${c.meta.commandLine}\` as ${c.uri.toString()}`);
         c.opened = true;
       }
     } catch (err) {

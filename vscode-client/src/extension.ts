@@ -11,6 +11,7 @@ import {
   ServerOptions,
   State,
   TransportKind,
+  vsdiag,
 } from "vscode-languageclient/node";
 import { Capture, CaptureManager } from "./captures";
 import { Discovery, discoverInterpreter, probeInterpreter, whichOnPath } from "./lib/interpreter";
@@ -90,6 +91,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     enabled: () => {
       const s = currentClientSettings();
       return s.enable && s.capture && client?.state === State.Running;
+    },
+    disabledReason: () => {
+      const s = currentClientSettings();
+      return !s.enable ? "errhint.enable is off" : !s.capture ? "errhint.terminal.capture is off" : `server ${serverState}`;
     },
     maxChars: () => currentClientSettings().maxCaptureBytes,
     log,
@@ -190,7 +195,10 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       middleware: {
         handleDiagnostics: (uri, diagnostics, next) => {
           next(uri, diagnostics);
-          if (uri.scheme === CAPTURE_SCHEME) void maybeNotify(uri, diagnostics);
+          if (uri.scheme === CAPTURE_SCHEME) {
+            log.debug(`${diagnostics.length} diagnostic(s) for ${uri.toString()}`);
+            void maybeNotify(uri, diagnostics);
+          }
         },
         didClose: async (document, next) => {
           const key = document.uri.toString();
@@ -198,6 +206,10 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
           if (document.uri.scheme === CAPTURE_SCHEME && (captures.isRetained(key) || closedByUs.delete(key))) return;
           return next(document);
         },
+        // The server pushes diagnostics (diagnosticMode "push", so a capture that VS Code closes keeps its
+        // diagnostics). It also advertises pull diagnostics statically; answering pulls with an empty report
+        // here keeps VS Code from showing every error twice.
+        provideDiagnostics: () => ({ kind: vsdiag.DocumentDiagnosticReportKind.full, items: [] }),
         workspace: {
           configuration: (params, token, next) => {
             // The server may pull settings: answer for "errhint" with the same mapping as initializationOptions.

@@ -11,6 +11,8 @@ export interface ServerSettings {
   maxDocumentBytes: number;
   workspaceTrusted: boolean;
   clientCommands: boolean;
+  /** push: the server publishes diagnostics, so captures that VS Code closes keep theirs (see extension.ts). */
+  diagnosticMode: "push";
 }
 
 export interface ClientSettings {
@@ -30,12 +32,13 @@ export const DEFAULTS = {
   enable: true,
   interpreter: "",
   useBundledServer: true,
-  languageIds: ["log"],
-  fileGlobs: ["**/*.log"],
+  // Same defaults as the server (server/errhint/lsp/settings.py).
+  languageIds: ["log", "plaintext"],
+  fileGlobs: ["*.log", "*.out", "*.err", "*.txt"],
   knowledgePaths: [] as string[],
   minConfidence: 0.5,
   ignoredIds: [] as string[],
-  maxDocumentBytes: 10_000_000,
+  maxDocumentBytes: 50 * 1024 * 1024,
   notifications: true,
   capture: true,
   maxCaptureBytes: 262_144,
@@ -80,6 +83,7 @@ export function serverSettings(get: SettingGetter, workspaceTrusted: boolean): S
     maxDocumentBytes: num(get("maxDocumentBytes"), DEFAULTS.maxDocumentBytes, 0, Number.MAX_SAFE_INTEGER, true),
     workspaceTrusted,
     clientCommands: true,
+    diagnosticMode: "push",
   };
 }
 
@@ -111,8 +115,14 @@ export function documentSelector(s: Pick<ServerSettings, "languageIds" | "fileGl
   for (const language of s.languageIds) {
     sel.push({ scheme: "file", language }, { scheme: "untitled", language });
   }
-  for (const pattern of s.fileGlobs) sel.push({ scheme: "file", pattern });
+  for (const glob of s.fileGlobs) sel.push({ scheme: "file", pattern: vscodePattern(glob) });
   return sel;
+}
+
+// errhint's fileGlobs match a file's base name when they have no "/" ("*.log"), as the server does;
+// VS Code's document filters match the whole path, so those get a "**/" prefix.
+export function vscodePattern(glob: string): string {
+  return glob.includes("/") ? glob : `**/${glob}`;
 }
 
 /** True when a configuration change under "errhint" touches one of the keys. */

@@ -123,7 +123,7 @@ describe("real errhint server over stdio (extension launch code)", () => {
 
   it("answers the custom requests the commands use", async () => {
     const guide = (await server.conn.sendRequest("errhint/renderGuide", { id: ID })) as { markdown: string };
-    assert.ok(guide.markdown.length > 200);
+    assert.ok(guide.markdown.length > 200, `renderGuide: ${JSON.stringify(guide).slice(0, 300)}`);
     const list = (await server.conn.sendRequest("errhint/listEntries", {})) as { entries: { id: string; title: string; tool: string }[] };
     assert.ok(list.entries.some((e) => e.id === ID && e.tool === "claude-code"));
     const scan = (await server.conn.sendRequest("errhint/scanText", { text: `hello\n${LINE_401}\n` })) as {

@@ -31,7 +31,7 @@ function execution(chunks: string[], commandLine = "claude -p hi") {
   };
 }
 
-const log = { warn: () => undefined, info: () => undefined, error: () => undefined };
+const log = { warn: () => undefined, info: () => undefined, error: () => undefined, debug: () => undefined };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function manager(keep = 3, maxChars = 262_144, evicted: string[] = []) {

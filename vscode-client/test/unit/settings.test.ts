@@ -22,9 +22,10 @@ describe("serverSettings (initializationOptions)", () => {
       knowledgePaths: [],
       minConfidence: 0.5,
       ignoredIds: [],
-      maxDocumentBytes: 10_000_000,
+      maxDocumentBytes: 52_428_800,
       workspaceTrusted: true,
       clientCommands: true,
+      diagnosticMode: "push",
     });
   });
 
@@ -101,11 +102,12 @@ describe("clientSettings", () => {
 
 describe("documentSelector", () => {
   it("always includes terminal captures, then languages (file+untitled) and globs", () => {
-    assert.deepEqual(documentSelector({ languageIds: ["log"], fileGlobs: ["**/*.log"] }, "errhint-terminal"), [
+    assert.deepEqual(documentSelector({ languageIds: ["log"], fileGlobs: ["*.log", "logs/**/*.txt"] }, "errhint-terminal"), [
       { scheme: "errhint-terminal" },
       { scheme: "file", language: "log" },
       { scheme: "untitled", language: "log" },
       { scheme: "file", pattern: "**/*.log" },
+      { scheme: "file", pattern: "logs/**/*.txt" },
     ]);
     assert.deepEqual(documentSelector({ languageIds: [], fileGlobs: [] }, "errhint-terminal"), [{ scheme: "errhint-terminal" }]);
   });
