@@ -1,6 +1,7 @@
 // Terminal capture: one read-only errhint-terminal: document per command, kept in sync with its output.
+import * as os from "node:os";
 import * as vscode from "vscode";
-import { CaptureBuffer, CaptureMeta, CaptureStore, cleanTerminalOutput, formatCaptureDocument } from "./lib/capture";
+import { CaptureBuffer, CaptureMeta, CaptureStore, cleanTerminalOutput, formatCaptureDocument, tildify } from "./lib/capture";
 import { CAPTURE_SCHEME, CaptureKind, captureUriString } from "./lib/uri";
 
 export interface Capture {
@@ -95,7 +96,7 @@ export class CaptureManager implements vscode.TextDocumentContentProvider, vscod
     const ex = e.execution;
     const c = this.newCapture("capture", {
       commandLine: ex.commandLine.value,
-      cwd: ex.cwd?.scheme === "file" ? ex.cwd.fsPath : ex.cwd?.toString(),
+      cwd: ex.cwd?.scheme === "file" ? tildify(ex.cwd.fsPath, os.homedir()) : ex.cwd?.toString(),
       running: true,
       startedAt: new Date(),
       terminalName: e.terminal.name,

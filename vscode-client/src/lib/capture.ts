@@ -156,6 +156,17 @@ export function formatCaptureDocument(meta: CaptureMeta, output: string): string
   return `${header.join("\n")}\n\n${body}`;
 }
 
+/** "/home/ann/project" -> "~/project" when home is "/home/ann" (shorter, and no user name in shared captures). */
+export function tildify(p: string, home: string | undefined): string {
+  if (!home || home === "/" || !p) return p;
+  const h = home.replace(/[\\/]+$/, "");
+  if (p === h) return "~";
+  for (const sep of ["/", "\\"]) {
+    if (p.startsWith(h + sep)) return "~" + sep + p.slice(h.length + 1);
+  }
+  return p;
+}
+
 function oneLine(s: string): string {
   return s.replace(/\s*[\r\n]+\s*/g, " ⏎ ").trim();
 }

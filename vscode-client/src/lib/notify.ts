@@ -49,7 +49,7 @@ export function notifiable(diags: DiagnosticLike[]): DiagnosticLike[] {
 /** "Claude Code 401 auth loop — …": the notification text for one diagnostic. */
 export function notificationText(d: DiagnosticLike, commandLine?: string): string {
   const title = d.title ?? d.message.split(" — ")[0];
-  const cmd = commandLine ? ` (in \`${truncate(commandLine, 60)}\`)` : "";
+  const cmd = commandLine ? ` (in “${truncate(commandLine, 60)}”)` : "";
   return `errhint: ${title}${cmd}`;
 }
 

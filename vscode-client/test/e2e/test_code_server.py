@@ -134,10 +134,13 @@ def main() -> int:
     artifacts = Path(a.artifacts)
     artifacts.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="errhint-code-server-"))
-    data, exts, ws = tmp / "data", tmp / "extensions", tmp / "workspace"
+    # A throwaway HOME with a neutral prompt, so screenshots show "~/project", not this machine's paths.
+    home = tmp / "home"
+    data, exts, ws = tmp / "data", tmp / "extensions", home / "project"
     (data / "User").mkdir(parents=True)
     exts.mkdir()
-    ws.mkdir()
+    ws.mkdir(parents=True)
+    (home / ".bashrc").write_text("PS1='dev@laptop:\\w\\$ '\n")
     (data / "User" / "settings.json").write_text(json.dumps(USER_SETTINGS, indent=2))
     # A stand-in for `claude` that fails the way the real one does when its credentials are rejected.
     fake = ws / "claude"
@@ -150,7 +153,7 @@ def main() -> int:
     fake.chmod(0o755)
     (ws / "README.md").write_text("errhint test workspace\n")
 
-    env = {**os.environ, "PATH": f"{Path(a.node).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env = {**os.environ, "PATH": f"{Path(a.node).parent}{os.pathsep}{os.environ.get('PATH', '')}", "HOME": str(home)}
     env.pop("VSCODE_IPC_HOOK_CLI", None)
     # Keep code-server off the network: no extension gallery lookups.
     env["EXTENSIONS_GALLERY"] = json.dumps({"serviceUrl": "http://127.0.0.1:9/gallery", "itemUrl": "http://127.0.0.1:9/item"})

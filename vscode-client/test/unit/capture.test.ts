@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CaptureBuffer, CaptureStore, cleanTerminalOutput, formatCaptureDocument } from "../../src/lib/capture";
+import { CaptureBuffer, CaptureStore, cleanTerminalOutput, formatCaptureDocument, tildify } from "../../src/lib/capture";
 
 describe("CaptureBuffer", () => {
   it("keeps everything under the limit", () => {
@@ -110,5 +110,16 @@ describe("CaptureStore", () => {
     s.add("a", 1);
     assert.deepEqual(s.add("b", 2), ["a"]);
     assert.equal(s.size, 1);
+  });
+});
+
+describe("tildify", () => {
+  it("shortens paths under the home directory only", () => {
+    assert.equal(tildify("/home/ann/project", "/home/ann"), "~/project");
+    assert.equal(tildify("/home/ann", "/home/ann/"), "~");
+    assert.equal(tildify("/home/anna/x", "/home/ann"), "/home/anna/x");
+    assert.equal(tildify("C:\\Users\\ann\\src", "C:\\Users\\ann"), "~\\src");
+    assert.equal(tildify("/srv/x", undefined), "/srv/x");
+    assert.equal(tildify("/x", "/"), "/x");
   });
 });

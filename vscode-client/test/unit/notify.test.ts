@@ -36,7 +36,7 @@ describe("notificationText", () => {
   it("uses the title and names the command", () => {
     assert.equal(
       notificationText({ severity: "error", title: "Claude Code 401 auth loop", message: "x" }, "claude -p hi"),
-      "errhint: Claude Code 401 auth loop (in `claude -p hi`)",
+      "errhint: Claude Code 401 auth loop (in “claude -p hi”)",
     );
     assert.equal(notificationText({ severity: "error", message: "Title — do this" }), "errhint: Title");
   });
