@@ -14,10 +14,6 @@ VSCODE_PY     ?= $(CURDIR)/.venv/bin/python
 VSCODE_VERSION = $(shell node -p "require('./$(VSCODE_DIR)/package.json').version")
 VSCODE_VSIX    = $(VSCODE_DIR)/errhint-$(VSCODE_VERSION).vsix
 VSCODE_STAMP  := $(VSCODE_DIR)/node_modules/.package-lock.json
-VSCODE_SRC    := $(shell find $(VSCODE_DIR)/src $(VSCODE_DIR)/bundled/tool $(VSCODE_DIR)/media -type f 2>/dev/null) \
-                 $(VSCODE_DIR)/package.json $(VSCODE_DIR)/README.md $(VSCODE_DIR)/.vscodeignore \
-                 $(VSCODE_DIR)/scripts/esbuild.mjs $(VSCODE_DIR)/scripts/bundle_server.py
-VSCODE_SERVER_SRC := $(shell find server/errhint knowledge -type f -not -path '*/__pycache__/*' 2>/dev/null)
 VSCODE_E2E    := $(VSCODE_DIR)/test/e2e
 
 .PHONY: vsix test-vscode-unit test-vscode vscode-check-venv vscode-e2e-deps vscode-apt-deps

@@ -126,6 +126,9 @@ export class CaptureManager implements vscode.TextDocumentContentProvider, vscod
     if (c.readDone) {
       await Promise.race([c.readDone, new Promise((r) => setTimeout(r, END_READ_TIMEOUT_MS))]);
     }
+    if (c.buffer.totalChars === 0) {
+      this.opts.log.debug(`\`${c.meta.commandLine}\` ended (exit ${e.exitCode ?? "?"}) with no output seen`);
+    }
     await this.flush(c);
   }
 

@@ -146,6 +146,9 @@ def main() -> int:
     fake = ws / "claude"
     fake.write_text(
         "#!/usr/bin/env bash\n"
+        # Like the real CLI, answer after a round trip: output written before the extension host has
+        # seen the command start is not delivered by execution.read() (a VS Code API limitation).
+        "sleep 1\n"
         "echo 'Welcome to Claude Code'\n"
         f"printf '\\033[31m%s\\033[0m\\n' '{LINE_401}'\n"
         "exit 1\n"
