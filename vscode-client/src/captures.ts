@@ -88,7 +88,16 @@ export class CaptureManager implements vscode.TextDocumentContentProvider, vscod
     this.opts.onEvicted(uri);
   }
 
+  /** Terminals running a command right now (a fix must not be typed into a running program). */
+  private readonly busy = new Set<vscode.Terminal>();
+
+  /** True when the terminal has shell integration and sits at its prompt. */
+  isIdle(terminal: vscode.Terminal): boolean {
+    return terminal.shellIntegration !== undefined && !this.busy.has(terminal) && terminal.exitStatus === undefined;
+  }
+
   private onStart(e: vscode.TerminalShellExecutionStartEvent): void {
+    this.busy.add(e.terminal);
     if (!this.opts.enabled()) {
       this.opts.log.debug(`not capturing \`${e.execution.commandLine.value}\`: ${this.opts.disabledReason?.() ?? "off"}`);
       return;
@@ -118,6 +127,7 @@ export class CaptureManager implements vscode.TextDocumentContentProvider, vscod
   }
 
   private async onEnd(e: vscode.TerminalShellExecutionEndEvent): Promise<void> {
+    this.busy.delete(e.terminal);
     const c = this.byExecution.get(e.execution);
     if (!c) return;
     this.byExecution.delete(e.execution);

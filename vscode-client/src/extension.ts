@@ -16,7 +16,7 @@ import {
 import { Capture, CaptureManager } from "./captures";
 import { Discovery, discoverInterpreter, probeInterpreter, whichOnPath } from "./lib/interpreter";
 import { serverLaunch } from "./lib/launch";
-import { NotificationGate, notificationText, pickFixCommand, shellKind, truncate } from "./lib/notify";
+import { NotificationGate, notifiable, notificationText, pickFixCommand, shellKind, truncate } from "./lib/notify";
 import {
   affectsAny,
   ClientSettings,
@@ -27,7 +27,7 @@ import {
   ServerSettings,
   serverSettings,
 } from "./lib/settings";
-import { CAPTURE_SCHEME, GUIDE_SCHEME, guidePath, parseGuidePath } from "./lib/uri";
+import { CAPTURE_SCHEME, GUIDE_SCHEME, guidePath } from "./lib/uri";
 
 interface FixArgs {
   id: string;
@@ -368,11 +368,20 @@ async function maybeNotify(uri: vscode.Uri, diagnostics: vscode.Diagnostic[]): P
   const s = currentClientSettings();
   const capture = captures.get(uri);
   if (!s.notifications || !capture || capture.kind !== "capture") return;
-  for (const d of diagnostics) {
-    if (d.source !== "errhint" || d.severity !== vscode.DiagnosticSeverity.Error) continue;
-    const id = diagId(d);
+  const ours = diagnostics.filter((d) => d.source === "errhint");
+  const byId = new Map(ours.map((d) => [diagId(d), d] as const));
+  const candidates = notifiable(
+    ours.map((d) => ({
+      severity: d.severity === vscode.DiagnosticSeverity.Error ? ("error" as const) : ("warning" as const),
+      code: diagId(d),
+      title: diagTitle(d),
+      message: d.message,
+    })),
+  );
+  for (const c of candidates) {
+    const id = c.code!;
     if (!gate.shouldNotify(uri.toString(), id)) continue;
-    void showErrorNotification(capture, d, id);
+    void showErrorNotification(capture, byId.get(id)!, id);
   }
 }
 
@@ -467,8 +476,13 @@ async function runFix(arg: FixArgs): Promise<void> {
     });
     return;
   }
+  // Run it where the error happened when that shell is at its prompt (so `unset`/`export` fixes take
+  // effect there); otherwise in a new terminal. Either way the user sees it and confirms first.
+  const active = vscode.window.activeTerminal;
+  const target = active && captures.isIdle(active) ? active : undefined;
+  const where = target ? `in the terminal “${target.name}”` : "in a new terminal";
   const choice = await vscode.window.showWarningMessage(
-    `Run this fix in a new terminal?`,
+    `Run this fix ${where}?`,
     {
       modal: true,
       detail:
@@ -480,10 +494,15 @@ async function runFix(arg: FixArgs): Promise<void> {
   );
   if (choice === "Copy") return copyFix(arg);
   if (choice !== "Run in Terminal") return;
-  const terminal = vscode.window.createTerminal({ name: `errhint fix: ${truncate(arg.title ?? arg.id, 40)}` });
-  terminal.show();
-  terminal.sendText(picked.command, true);
-  log.info(`ran fix for ${arg.id} in a terminal (user confirmed): ${picked.command}`);
+  if (target?.shellIntegration) {
+    target.show();
+    target.shellIntegration.executeCommand(picked.command);
+  } else {
+    const terminal = vscode.window.createTerminal({ name: `errhint fix: ${truncate(arg.title ?? arg.id, 40)}` });
+    terminal.show();
+    terminal.sendText(picked.command, true);
+  }
+  log.info(`ran fix for ${arg.id} ${where} (user confirmed): ${picked.command}`);
 }
 
 async function copyFix(arg: FixArgs): Promise<void> {
@@ -659,6 +678,3 @@ function registerCommands(context: vscode.ExtensionContext): void {
   reg("errhint.openSource", openSource);
   reg("errhint.createReport", createReport);
 }
-
-// Keep parseGuidePath referenced for guide links handled by the markdown preview.
-void parseGuidePath;

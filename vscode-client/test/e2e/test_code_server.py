@@ -284,6 +284,39 @@ def scenario(page: Page, run: Run, port: int, ws: Path, artifacts: Path) -> None
     if ok:
         shot(page, artifacts, "vscode-hover-mouse")
 
+    # Quick fixes on the diagnostic; "Run fix" shows the exact command in a modal and runs nothing on Cancel.
+    page.keyboard.press("Escape")
+    sq = page.locator(".editor-instance .squiggly-error").first.bounding_box()
+    if sq:
+        page.mouse.click(sq["x"] + 20, sq["y"] + sq["height"] / 2)
+    page.keyboard.press("Escape")
+    menu = page.locator(".action-widget:visible").first
+    bulb = page.locator(".editor-instance .lightBulbWidget").first
+    bulb.wait_for(state="visible", timeout=15_000)
+    bulb.click()
+    menu.wait_for(state="visible", timeout=15_000)
+    items = menu.inner_text()
+    run.check("quick fixes offered on the diagnostic",
+              "Run fix" in items and "Show full guide" in items, items.replace("\n", " | ")[:200])
+    shot(page, artifacts, "vscode-quickfix")
+    rows = page.locator(".terminal-wrapper .xterm-rows").first
+    terminal_before = rows.inner_text()
+    terminals_before = page.locator(".terminal-tabs-entry, .single-terminal-tab").count()
+    menu.locator(".action-item, .monaco-list-row", has_text="Run fix").first.click()
+    dialog = page.locator(".monaco-dialog-box")
+    dialog.wait_for(state="visible", timeout=15_000)
+    dtext = dialog.inner_text()
+    run.check("Run fix asks first, showing the command", "Run in Terminal" in dtext and "never runs a fix by itself" in dtext,
+              dtext.replace("\n", " | ")[:200])
+    shot(page, artifacts, "vscode-runfix-confirm")
+    dialog.locator(".monaco-button", has_text="Cancel").first.click()
+    dialog.wait_for(state="hidden", timeout=10_000)
+    page.wait_for_timeout(1000)
+    fix_terms = page.locator(".terminal-tabs-entry, .single-terminal-tab, .terminal-wrapper", has_text="errhint fix").count()
+    unchanged = rows.inner_text() == terminal_before
+    run.check("Cancel runs nothing (no fix terminal, nothing typed)", fix_terms == 0 and unchanged,
+              f"terminal entries before {terminals_before}, errhint fix terminals {fix_terms}, terminal unchanged {unchanged}")
+
     # Problems: the status bar counts one error, and the Problems panel lists it.
     problems = page.locator("#status\\.problems").first
     problems.wait_for(state="visible", timeout=10_000)
