@@ -65,6 +65,7 @@ const guideChanged = new vscode.EventEmitter<vscode.Uri>();
 /** capture URIs whose didClose we sent ourselves (so a later close from VS Code is not sent twice) */
 const closedByUs = new Set<string>();
 let starting: Promise<void> | undefined;
+let interpreterSource: string | undefined;
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration("errhint");
@@ -118,6 +119,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   if (cs.enable) await startClient(context);
   else setState("disabled");
+  void watchPythonExtension(context);
+}
+
+/** Restart when the Python extension's active interpreter changes and errhint runs on it. */
+async function watchPythonExtension(context: vscode.ExtensionContext): Promise<void> {
+  const ext = vscode.extensions.getExtension("ms-python.python");
+  if (!ext) return;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const api: any = ext.isActive ? ext.exports : await ext.activate();
+    const event = api?.environments?.onDidChangeActiveEnvironmentPath;
+    if (typeof event !== "function") return;
+    context.subscriptions.push(
+      event(() => {
+        if (interpreterSource === "python-extension" || serverState === "failed") {
+          log.info("the Python extension's interpreter changed: restarting the server");
+          void restart();
+        }
+      }),
+    );
+  } catch (err) {
+    log.debug(`Python extension API unavailable: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 export async function deactivate(): Promise<void> {
@@ -168,6 +192,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       if (choice === "Show Output") log.show();
       return;
     }
+    interpreterSource = found.source;
     const cs = currentClientSettings();
     const launch = serverLaunch({
       interpreter: found.interpreter,
