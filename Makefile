@@ -32,7 +32,7 @@ bench: venv
 	$(BIN)/python bench/run.py
 
 fuzz: venv
-	ERRHINT_FUZZ_EXAMPLES=5000 $(BIN)/python -m pytest -q tests/test_incremental_fuzz.py
+	ERRHINT_FUZZ_EXAMPLES=5000 $(BIN)/python -m pytest -q tests/test_document.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache dist build

@@ -60,6 +60,9 @@ _ASSIGNMENT = re.compile(rf"""(?i)(\b{_SECRET_NAME}["']?\s*[:=]\s*["']?)(?!\*\*\
 _PROSE = re.compile(r"(?i)^(?:expired|invalid|missing|required|has|is|was|not|for|and|the|of|bearer|basic|token)$")
 
 
+_NUMERIC = re.compile(r"^[\d:.]+$")  # file:line:col, times and versions are not secrets
+
+
 def redact(text: str) -> str:
     """Mask every secret-looking value in text."""
     if not text:
@@ -71,7 +74,7 @@ def redact(text: str) -> str:
 
 def _mask_assignment(m: re.Match[str]) -> str:
     value = m.group(2)
-    if _PROSE.match(value) or value.startswith(("$", "%", "<", "{")):
+    if _PROSE.match(value) or value.startswith(("$", "%", "<", "{")) or _NUMERIC.match(value):
         return m.group(0)  # prose ("token: expired") or a placeholder, not a secret
     return m.group(1) + MASK
 
