@@ -142,8 +142,9 @@ def pack_files(pack: Pack, problems: list[LoadProblem]) -> list[Path]:
 
 def expected_id(path: Path, pack: Pack) -> str | None:
     """``<tool>/<slug>`` from the file's place in its pack, if it has one."""
+    root = pack.root.parent.parent if pack.root.is_file() else pack.root  # a one-file pack
     try:
-        rel = path.relative_to(pack.root)
+        rel = path.relative_to(root)
     except ValueError:
         return None
     parts = rel.with_suffix("").parts

@@ -43,18 +43,16 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     ),
     # JSON Web Tokens: three base64url parts, the first two starting with '{"'.
     (re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"), f"eyJ{MASK}"),
-    # Authorization headers.
-    (
-        re.compile(r"(?i)\b(bearer|basic|token)(\s+)[A-Za-z0-9_\-\.=+/~]{8,}"),
-        rf"\1\2{MASK}",
-    ),
+    # Authorization headers ("Bearer <token>"), and "token <value>" when the value looks generated.
+    (re.compile(r"(?i)\b(bearer|basic)([ \t]+)[A-Za-z0-9_\-\.=+/~]{8,}"), rf"\1\2{MASK}"),
+    (re.compile(r"(?i)\b(token)([ \t]+)(?=[A-Za-z_\-\.=+/~]*\d)[A-Za-z0-9_\-\.=+/~]{16,}"), rf"\1\2{MASK}"),
     # Passwords in URLs: scheme://user:password@host
     (re.compile(r"\b([a-z][a-z0-9+.\-]*://[^\s:/@]+:)[^\s@/]+(@)"), rf"\1{MASK}\2"),
     *[(re.compile(rf"\b{p}"), rf"\1{MASK}") for p in _PREFIXED],
 ]
 
 # NAME=value / NAME: value / "name": "value" for names that look secret.
-_ASSIGNMENT = re.compile(rf"""(?i)(\b{_SECRET_NAME}["']?\s*[:=]\s*["']?)(?!\*\*\*)([^\s"',;&]{{4,}})""")
+_ASSIGNMENT = re.compile(rf"""(?i)(\b{_SECRET_NAME}["']?[ \t]*[:=][ \t]*["']?)(?!\*\*\*)([^\s"',;&]{{4,}})""")
 
 # Words that follow "token"/"auth" in prose and are not secrets.
 _PROSE = re.compile(r"(?i)^(?:expired|invalid|missing|required|has|is|was|not|for|and|the|of|bearer|basic|token)$")
@@ -74,7 +72,12 @@ def redact(text: str) -> str:
 
 def _mask_assignment(m: re.Match[str]) -> str:
     value = m.group(2)
-    if _PROSE.match(value) or value.startswith(("$", "%", "<", "{")) or _NUMERIC.match(value):
+    if (
+        _PROSE.match(value)
+        or value.startswith(("$", "%", "<", "{", "http://", "https://"))
+        or _NUMERIC.match(value)
+        or (len(value) < 12 and not any(c.isdigit() for c in value))  # a word, not a generated secret
+    ):
         return m.group(0)  # prose ("token: expired") or a placeholder, not a secret
     return m.group(1) + MASK
 

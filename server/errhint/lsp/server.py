@@ -252,6 +252,8 @@ server = ErrhintServer()
 def _get(params: Any, name: str, default: Any = None) -> Any:
     if isinstance(params, dict):
         return params.get(name, default)
+    if hasattr(params, "_fields"):  # pygls structures unknown params as namedtuples
+        return getattr(params, name, default)
     if isinstance(params, (list, tuple)) and params:
         return _get(params[0], name, default)
     return getattr(params, name, default)
