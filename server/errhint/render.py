@@ -203,7 +203,7 @@ def terminal_card(card: Card, style: Style, width: int = 80, finding: Finding | 
     lines: list[str] = []
     rule = "─" * min(width, 80)
     lines.append(style.dim(rule))
-    head = f"{e.tool_name}: {e.title}"
+    head = e.title if e.title.lower().startswith(e.tool_name.lower()) else f"{e.tool_name}: {e.title}"
     lines.append(sev(style.bold(_wrap(head, width, indent="  ", first=""))))
     meta = [e.id]
     if card.confidence is not None:
