@@ -33,8 +33,9 @@ counterexamples:
 """
 
 
-def entry_yaml(entry_id: str = "demo/failure", regex: str = r"DEMO-FAILURE \d+", example: str = "DEMO-FAILURE 42",
-               **extra: str) -> str:
+def entry_yaml(
+    entry_id: str = "demo/failure", regex: str = r"DEMO-FAILURE \d+", example: str = "DEMO-FAILURE 42", **extra: str
+) -> str:
     text = MINIMAL.format(id=entry_id, tool=entry_id.split("/")[0], regex=regex, example=example)
     for key, value in extra.items():
         text += f"{key}: {value}\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import entry_yaml
 
+from conftest import entry_yaml
 from errhint.catalog import Pack, check_examples, load_catalog, parse_entry_text
 from errhint.schema import json_schema
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conftest import SEED_ID, SEED_LINE, SEED_PAGE, entry_yaml, errhint_cmd
 
 pytestmark = pytest.mark.usefixtures("isolated_env")
@@ -45,8 +46,19 @@ def test_scan_json_reports_line_and_columns(demo_pack, tmp_path):
     doc = json.loads(out.stdout)
     assert doc["version"] == 1
     (m,) = doc["matches"]
-    assert set(m) >= {"id", "title", "tool", "severity", "path", "line", "column", "end_line", "end_column",
-                      "confidence", "text"}
+    assert set(m) >= {
+        "id",
+        "title",
+        "tool",
+        "severity",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "confidence",
+        "text",
+    }
     assert (m["id"], m["line"], m["column"], m["end_line"], m["end_column"]) == ("demo/failure", 2, 5, 2, 20)
     assert m["text"] == "DEMO-FAILURE 42"
 
@@ -152,7 +164,9 @@ def test_cli_does_not_import_the_lsp_stack():
 def test_import_seed_round_trip(tmp_path):
     out_file = tmp_path / "claude-code" / "auth-401-invalid-credentials.yaml"
     out_file.parent.mkdir()
-    res = run("import", str(SEED_PAGE), "--id", SEED_ID, "--source-url", "https://example.com/page", "-o", str(out_file))
+    res = run(
+        "import", str(SEED_PAGE), "--id", SEED_ID, "--source-url", "https://example.com/page", "-o", str(out_file)
+    )
     assert res.returncode == 0, res.stderr
     from errhint.catalog import Pack, check_examples, load_catalog
 

@@ -24,8 +24,24 @@ MATCHER = Matcher(
         _entry("demo/two", Signature("regex", r"Traceback\n.*Error", lines=1)),
     ]
 )
-PIECES = ["BOOM-1", "BOOM-22", "ok", "\n", "\r\n", '{"type":', '"rate_limit_error"}', "{", "}", "Traceback\n",
-          "ValueError", " ", "😀", "日本", "BOO", "M-3"]
+PIECES = [
+    "BOOM-1",
+    "BOOM-22",
+    "ok",
+    "\n",
+    "\r\n",
+    '{"type":',
+    '"rate_limit_error"}',
+    "{",
+    "}",
+    "Traceback\n",
+    "ValueError",
+    " ",
+    "😀",
+    "日本",
+    "BOO",
+    "M-3",
+]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 EXAMPLES = int(os.environ.get("ERRHINT_FUZZ_EXAMPLES", "200"))
 

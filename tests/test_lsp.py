@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from conftest import SEED_ID, SEED_LINE, entry_yaml
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from conftest import SEED_ID, SEED_LINE, entry_yaml
 
 SERVER = [sys.executable, "-m", "errhint", "serve"]
 ENV = {**os.environ, "ERRHINT_USER_KNOWLEDGE": "/nonexistent-errhint-user-pack", "ANTHROPIC_API_KEY": ""}
@@ -40,8 +41,9 @@ async def client(lsp_client: LanguageClient):
 
 async def open_doc(client: LanguageClient, uri: str, text: str, language: str = "log") -> list[types.Diagnostic]:
     client.text_document_did_open(
-        types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(uri=uri, language_id=language,
-                                                                             version=1, text=text))
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)
+        )
     )
     await wait_diagnostics(client, uri)
     return client.diagnostics[uri]
@@ -58,10 +60,16 @@ async def wait_diagnostics(client: LanguageClient, uri: str, timeout: float = 20
 
 
 def change(client: LanguageClient, uri: str, version: int, rng: types.Range | None, text: str) -> None:
-    ev = (types.TextDocumentContentChangePartial(range=rng, text=text) if rng
-          else types.TextDocumentContentChangeWholeDocument(text=text))
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version), content_changes=[ev]))
+    ev = (
+        types.TextDocumentContentChangePartial(range=rng, text=text)
+        if rng
+        else types.TextDocumentContentChangeWholeDocument(text=text)
+    )
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version), content_changes=[ev]
+        )
+    )
 
 
 def rng(l1: int, c1: int, l2: int, c2: int) -> types.Range:
@@ -124,8 +132,9 @@ async def test_incremental_edits_add_and_remove_diagnostics(client: LanguageClie
 async def test_close_clears_diagnostics(client: LanguageClient):
     await start(client)
     await open_doc(client, URI, LOG)
-    client.text_document_did_close(types.DidCloseTextDocumentParams(
-        text_document=types.TextDocumentIdentifier(uri=URI)))
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=URI))
+    )
     await wait_diagnostics(client, URI)
     assert list(client.diagnostics[URI]) == []
 
@@ -133,39 +142,62 @@ async def test_close_clears_diagnostics(client: LanguageClient):
 async def test_hover_shows_card_with_machine_check(client: LanguageClient):
     await start(client)
     await open_doc(client, URI, LOG)
-    hover = await client.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(line=1, character=12)))
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(line=1, character=12)
+        )
+    )
     assert hover is not None
     text = hover.contents.value
     assert text.startswith("### ")
     assert "ANTHROPIC_API_KEY" in text and "#### Sources" in text
-    assert await client.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(line=0, character=1))) is None
+    assert (
+        await client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(line=0, character=1)
+            )
+        )
+        is None
+    )
 
 
 async def test_code_actions_and_server_side_commands(client: LanguageClient):
     await start(client)
     (diag,) = await open_doc(client, URI, LOG)
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=URI), range=diag.range,
-        context=types.CodeActionContext(diagnostics=[diag])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            range=diag.range,
+            context=types.CodeActionContext(diagnostics=[diag]),
+        )
+    )
     commands = [action_command(a)["command"] for a in actions]
-    for name in ("errhint.openGuide", "errhint.runFix", "errhint.copyFix", "errhint.openSource",
-                 "errhint.createReport", "errhint.ignoreId"):
+    for name in (
+        "errhint.openGuide",
+        "errhint.runFix",
+        "errhint.copyFix",
+        "errhint.openSource",
+        "errhint.createReport",
+        "errhint.ignoreId",
+    ):
         assert name in commands, commands
-    assert all(a.kind == types.CodeActionKind.QuickFix and a.diagnostics for a in actions
-               if isinstance(a, types.CodeAction))
+    assert all(
+        a.kind == types.CodeActionKind.QuickFix and a.diagnostics for a in actions if isinstance(a, types.CodeAction)
+    )
     run_fix = next(action_command(a) for a in actions if action_command(a)["command"] == "errhint.runFix")
     assert run_fix["arguments"][0]["commands"]["posix"]
-    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command="errhint.runFix", arguments=run_fix["arguments"]))
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="errhint.runFix", arguments=run_fix["arguments"])
+    )
     assert result["executed"] is False  # the server never runs a fix
     assert any("does not run commands" in m.message for m in client.messages)
-    report = await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command="errhint.createReport", arguments=[{"id": SEED_ID, "uri": URI, "line": 1}]))
+    report = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="errhint.createReport", arguments=[{"id": SEED_ID, "uri": URI, "line": 1}])
+    )
     assert "## Error report" in report["markdown"] and SEED_ID in report["markdown"]
-    guide = await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command="errhint.openGuide", arguments=[{"id": SEED_ID}]))
+    guide = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="errhint.openGuide", arguments=[{"id": SEED_ID}])
+    )
     assert guide["markdown"].startswith("### ")
 
 
@@ -179,8 +211,9 @@ async def test_ignore_id_writes_workspace_settings(client: LanguageClient, tmp_p
 
     await start(client, root=tmp_path)
     await open_doc(client, URI, LOG)
-    await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command="errhint.ignoreId", arguments=[{"id": SEED_ID}]))
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="errhint.ignoreId", arguments=[{"id": SEED_ID}])
+    )
     await asyncio.sleep(0.2)  # the republish precedes the command's reply
     assert list(client.diagnostics[URI]) == []
     assert edits and "settings.json" in json.dumps(edits[0].edit.document_changes[-1].text_document.uri)
@@ -190,12 +223,14 @@ async def test_ignore_id_writes_workspace_settings(client: LanguageClient, tmp_p
 async def test_settings_change_min_confidence_and_ignored(client: LanguageClient):
     await start(client)
     assert len(await open_doc(client, URI, LOG)) == 1
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"errhint": {"ignoredIds": [SEED_ID]}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"errhint": {"ignoredIds": [SEED_ID]}})
+    )
     await wait_diagnostics(client, URI)
     assert list(client.diagnostics[URI]) == []
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"errhint": {"ignoredIds": []}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"errhint": {"ignoredIds": []}})
+    )
     await wait_diagnostics(client, URI)
     assert len(client.diagnostics[URI]) == 1
 
@@ -206,8 +241,11 @@ async def test_extra_knowledge_path_and_watched_file_reload(client: LanguageClie
     await start(client, knowledgePaths=[str(pack)])
     assert not await open_doc(client, URI, "DEMO-FAILURE 1\n")
     (pack / "demo" / "failure.yaml").write_text(entry_yaml())
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
-        types.FileEvent(uri=(pack / "demo" / "failure.yaml").as_uri(), type=types.FileChangeType.Created)]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=(pack / "demo" / "failure.yaml").as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
     await wait_diagnostics(client, URI)
     assert [d.code for d in client.diagnostics[URI]] == ["demo/failure"]
 
@@ -218,8 +256,9 @@ async def test_untrusted_workspace_ignores_workspace_pack(client: LanguageClient
     (wpack / "failure.yaml").write_text(entry_yaml())
     await start(client, root=tmp_path, workspaceTrusted=False)
     assert not await open_doc(client, URI, "DEMO-FAILURE 1\n")
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"errhint": {"workspaceTrusted": True}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"errhint": {"workspaceTrusted": True}})
+    )
     await wait_diagnostics(client, URI)
     (diag,) = client.diagnostics[URI]
     assert diag.data["pack"] == "workspace"
@@ -249,10 +288,14 @@ async def test_many_matches_are_capped_with_summary(client: LanguageClient):
 
 async def test_pull_diagnostics(client: LanguageClient):
     await start(client, diagnosticMode="pull")
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=URI, language_id="log", version=1, text=LOG)))
-    report = await client.text_document_diagnostic_async(types.DocumentDiagnosticParams(
-        text_document=types.TextDocumentIdentifier(uri=URI)))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=URI, language_id="log", version=1, text=LOG)
+        )
+    )
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=URI))
+    )
     assert [d.code for d in report.items] == [SEED_ID]
 
 
@@ -273,10 +316,14 @@ async def test_server_survives_bad_requests(client: LanguageClient):
     await start(client)
     with pytest.raises(Exception):  # noqa: B017 - any JSON-RPC error response is fine
         await client.protocol.send_request_async("errhint/noSuchMethod", {})
-    hover = await client.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri="file:///never/opened.log"),
-        position=types.Position(line=0, character=0)))
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri="file:///never/opened.log"),
+            position=types.Position(line=0, character=0),
+        )
+    )
     assert hover is None
-    await client.workspace_execute_command_async(types.ExecuteCommandParams(
-        command="errhint.openGuide", arguments=[{"id": "no/such-entry"}]))
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="errhint.openGuide", arguments=[{"id": "no/such-entry"}])
+    )
     assert len(await open_doc(client, URI, LOG)) == 1  # still alive and working

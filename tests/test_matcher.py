@@ -16,8 +16,16 @@ ALL = list(BUNDLED)
 
 
 def entry(entry_id: str, *sigs: Signature, trusted: bool = True) -> Entry:
-    return Entry(id=entry_id, title=entry_id, tool=entry_id.split("/")[0], signatures=sigs, meaning="m",
-                 quick_fix="q", trusted=trusted, pack="bundled" if trusted else "workspace")
+    return Entry(
+        id=entry_id,
+        title=entry_id,
+        tool=entry_id.split("/")[0],
+        signatures=sigs,
+        meaning="m",
+        quick_fix="q",
+        trusted=trusted,
+        pack="bundled" if trusted else "workspace",
+    )
 
 
 def regex(p: str, **kw) -> Signature:
@@ -89,7 +97,7 @@ def test_ignore_case():
 
 def test_multi_line_signature():
     e = entry("demo/ml", regex(r"Traceback \(most recent call last\):\n(?:.*\n){0,3}ModuleNotFoundError", lines=4))
-    text = "Traceback (most recent call last):\n  File \"x.py\", line 1\n    import y\nModuleNotFoundError: y"
+    text = 'Traceback (most recent call last):\n  File "x.py", line 1\n    import y\nModuleNotFoundError: y'
     assert Matcher([e]).scan(text)
 
 
@@ -128,7 +136,7 @@ def test_secrets_are_not_needed_to_match_but_spans_are_exact():
     e = entry("demo/x", regex(r"invalid x-api-key"))
     text = "\x1b[31mError: invalid x-api-key\x1b[0m"
     (m,) = Matcher([e]).scan(text)
-    assert text[m.start:m.end] == "invalid x-api-key"
+    assert text[m.start : m.end] == "invalid x-api-key"
 
 
 @pytest.mark.parametrize("e", ALL, ids=lambda e: e.id)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import SEED_ID, SEED_LINE
 
 HERE = Path(__file__).resolve().parent
@@ -41,7 +42,10 @@ def test_neovim_shows_diagnostic_hover_and_code_actions(tmp_path: Path):
     }
     proc = subprocess.run(
         [nvim, "--headless", "--clean", "-u", str(HERE / "nvim_e2e.lua")],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.exists(), f"neovim did not report: {proc.stdout[-2000:]} {proc.stderr[-2000:]}"
     out = json.loads(result.read_text())

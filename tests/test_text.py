@@ -8,8 +8,21 @@ from hypothesis import strategies as st
 from errhint.text import LineIndex, normalize, strip_log_prefix
 
 NOISE = st.sampled_from(
-    ["\x1b[31m", "\x1b[0m", "\x1b[1;32m", "\x1b]0;title\x07", "\x1b]8;;https://x\x1b\\", "\r\n", "\r", "\n",
-     "{", "}", "\n  ", " ", "progress 50%\r"]
+    [
+        "\x1b[31m",
+        "\x1b[0m",
+        "\x1b[1;32m",
+        "\x1b]0;title\x07",
+        "\x1b]8;;https://x\x1b\\",
+        "\r\n",
+        "\r",
+        "\n",
+        "{",
+        "}",
+        "\n  ",
+        " ",
+        "progress 50%\r",
+    ]
 )
 WORDS = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x1b\r\n{}"), max_size=12)
 MIXED = st.lists(st.one_of(NOISE, WORDS), max_size=40).map("".join)
@@ -83,7 +96,7 @@ def test_unbalanced_brace_in_code_does_not_swallow_the_file():
 
 def test_log_prefixes_are_recognised():
     for line in ("2024-05-01T12:00:00.123Z ERROR boom", "[12:00:01] boom", "##[error]boom", "Jan  5 12:00:00 boom"):
-        assert line[strip_log_prefix(line):].endswith("boom")
+        assert line[strip_log_prefix(line) :].endswith("boom")
         assert strip_log_prefix(line) > 0
     assert strip_log_prefix("boom") == 0
 

@@ -7,6 +7,7 @@ the light core so ``cmd | errhint scan -`` starts fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -382,10 +383,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        try:
+        with contextlib.suppress(OSError):
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's own flush error
-        except OSError:
-            pass
         return EXIT_CLEAN
 
 

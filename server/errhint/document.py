@@ -91,10 +91,7 @@ class LiveDocument:
         inner_hi = inner_hi_old + delta
         lo = max(0, inner_lo - (OUTER_MARGIN - INNER_MARGIN))
         hi = min(len(self.lines) - 1, inner_hi + (OUTER_MARGIN - INNER_MARGIN))
-        fresh = [
-            f for f in self._scan_lines(lo, hi)
-            if f.end_line >= inner_lo and f.line <= inner_hi
-        ]
+        fresh = [f for f in self._scan_lines(lo, hi) if f.end_line >= inner_lo and f.line <= inner_hi]
         self.findings = kept_before + fresh + kept_after
 
     def _scan_lines(self, lo: int, hi: int) -> list[Finding]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import Catalog, LoadProblem, Pack, default_packs, load_catalog
+from .catalog import Catalog, LoadProblem, Pack, default_packs
 from .fuzzy import similarity
 from .matcher import Matcher
 from .model import Entry
@@ -46,8 +46,9 @@ class Engine:
         )
 
     def reload(self) -> None:
-        self.catalog = load_catalog(self.packs())
-        self.matcher = Matcher(self.catalog.entries.values())
+        from .cache import load
+
+        self.catalog, self.matcher = load(self.packs())
         self.problems = list(self.catalog.problems)
 
     def entry(self, entry_id: str) -> Entry | None:

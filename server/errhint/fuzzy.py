@@ -8,16 +8,27 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-try:
-    from rapidfuzz import fuzz as _fuzz
-except ImportError:  # pragma: no cover - bare interpreter
-    _fuzz = None
+_UNSET = object()
+_fuzz_module: object = _UNSET
+
+
+def _rapidfuzz():
+    """rapidfuzz.fuzz, imported on first use (it costs ~30 ms of start-up)."""
+    global _fuzz_module
+    if _fuzz_module is _UNSET:
+        try:
+            from rapidfuzz import fuzz
+        except ImportError:  # pragma: no cover - bare interpreter
+            fuzz = None
+        _fuzz_module = fuzz
+    return _fuzz_module
 
 
 def partial_alignment(needle: str, haystack: str) -> tuple[float, int, int]:
     """Score 0..100 of the best alignment of needle inside haystack, and its span."""
     if not needle or not haystack:
         return 0.0, 0, 0
+    _fuzz = _rapidfuzz()
     if _fuzz is not None:
         al = _fuzz.partial_ratio_alignment(needle, haystack)
         if al is None:
@@ -45,6 +56,7 @@ def _difflib_alignment(needle: str, haystack: str) -> tuple[float, int, int]:
 
 def similarity(a: str, b: str) -> float:
     """Token-order-insensitive similarity 0..100 (free-text search)."""
+    _fuzz = _rapidfuzz()
     if _fuzz is not None:
         return float(_fuzz.token_set_ratio(a, b))
     ta, tb = " ".join(sorted(set(a.split()))), " ".join(sorted(set(b.split())))

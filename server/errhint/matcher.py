@@ -87,7 +87,7 @@ class AnchorIndex:
 class Matcher:
     """A compiled catalog: ``scan(text)`` returns the resolved matches."""
 
-    def __init__(self, entries: Iterable[Entry], pure_python: bool = False) -> None:
+    def __init__(self, entries: Iterable[Entry], pure_python: bool = False, eager: bool = True) -> None:
         self.entries: list[Entry] = []
         self.problems: list[CompileProblem] = []
         self._sigs: list[tuple[Entry, int, CompiledSignature]] = []
@@ -96,7 +96,7 @@ class Matcher:
             usable = False
             for i, sig in enumerate(entry.signatures):
                 try:
-                    compiled = CompiledSignature(sig, entry.trusted)
+                    compiled = CompiledSignature(sig, entry.trusted, eager=eager)
                 except PatternError as exc:
                     self.problems.append(CompileProblem(entry, i, str(exc)))
                     continue

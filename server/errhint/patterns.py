@@ -25,10 +25,21 @@ else:  # pragma: no cover - exercised on 3.10 only
     import sre_constants as sre_c
     import sre_parse
 
-try:  # optional accelerator for untrusted patterns
-    import re2 as _re2  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - bare interpreter
-    _re2 = None
+_UNSET = object()
+_re2: Any = _UNSET
+
+
+def re2_module() -> Any:
+    """google-re2 if installed (imported on first untrusted pattern), else None."""
+    global _re2
+    if _re2 is _UNSET:
+        try:
+            import re2  # type: ignore[import-not-found]
+        except ImportError:  # pragma: no cover - bare interpreter
+            re2 = None
+        _re2 = re2
+    return _re2
+
 
 MIN_ANCHOR = 3
 _REPEATS = {sre_c.MAX_REPEAT, sre_c.MIN_REPEAT}
@@ -77,11 +88,12 @@ class Hit:
 class CompiledSignature:
     """A signature ready to run on a window of text."""
 
-    def __init__(self, sig: Signature, trusted: bool) -> None:
+    def __init__(self, sig: Signature, trusted: bool, eager: bool = True) -> None:
         self.sig = sig
         self.kind = sig.kind
         self.engine = "re"
         self._regex: Any = None
+        self._source = ""
         self._fuzzy_text = ""
         self.specificity = 0
         if sig.kind == "fuzzy":
@@ -91,26 +103,33 @@ class CompiledSignature:
             return
         source = re.escape(sig.pattern) if sig.kind == "literal" else sig.pattern
         parsed = parse(source, sig.ignore_case)
+        self._source = "(?m)" + ("(?i)" if sig.ignore_case else "") + source
+        self.engine = "re2" if not trusted and re2_module() is not None else "re"
         if not trusted:
-            refuse_unsafe(parsed, use_re2=_re2 is not None)
-        flags = "(?m)" + ("(?i)" if sig.ignore_case else "")
-        if not trusted and _re2 is not None:
-            try:
-                self._regex = _re2.compile(flags + source)
-            except Exception as exc:  # re2 raises its own error type
-                raise PatternError(f"RE2 cannot run this pattern: {exc}") from exc
-            self.engine = "re2"
-        else:
-            try:
-                self._regex = re.compile(flags + source)
-            except re.error as exc:
-                raise PatternError(str(exc)) from exc
+            refuse_unsafe(parsed, use_re2=self.engine == "re2")
+        if eager:
+            self.regex()
         if sig.anchors:
             self.anchors = frozenset(a.lower() for a in sig.anchors)
         else:
             best = best_anchor_set(required_literals(parsed))
             self.anchors = best if best is not None else frozenset()
         self.specificity = literal_count(parsed)
+
+    def regex(self) -> Any:
+        """The compiled pattern, compiled on first use (start-up only parses for anchors)."""
+        if self._regex is None:
+            if self.engine == "re2":
+                try:
+                    self._regex = re2_module().compile(self._source)
+                except Exception as exc:  # re2 raises its own error type
+                    raise PatternError(f"RE2 cannot run this pattern: {exc}") from exc
+            else:
+                try:
+                    self._regex = re.compile(self._source)
+                except re.error as exc:
+                    raise PatternError(str(exc)) from exc
+        return self._regex
 
     def search(self, text: str, start: int, end: int, limit: int = 8) -> Iterator[Hit]:
         """Hits of this signature inside text[start:end], at most ``limit``."""
@@ -121,10 +140,10 @@ class CompiledSignature:
             return
         if self.engine == "re2":
             window = text[start:end]
-            matches: Iterator[Any] = self._regex.finditer(window)
+            matches: Iterator[Any] = self.regex().finditer(window)
             base = start
         else:
-            matches = self._regex.finditer(text, start, end)
+            matches = self.regex().finditer(text, start, end)
             base = 0
         for n, m in enumerate(matches):
             if n >= limit:

@@ -77,8 +77,9 @@ def diagnostics_for(doc: LiveDocument, encoding: str, cap: int) -> list[types.Di
         last = doc.findings[cap]
         out.append(
             types.Diagnostic(
-                range=types.Range(start=types.Position(line=last.line, character=0),
-                                  end=types.Position(line=last.line, character=0)),
+                range=types.Range(
+                    start=types.Position(line=last.line, character=0), end=types.Position(line=last.line, character=0)
+                ),
                 message=f"errhint: {len(doc.findings) - cap} more known error(s) not shown "
                 f"(limit maxDiagnostics={cap})",
                 severity=types.DiagnosticSeverity.Information,

@@ -10,6 +10,7 @@ the command to copy.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import tempfile
@@ -34,7 +35,13 @@ from .settings import Settings, is_knowledge_yaml, is_watched, load_workspace_se
 
 log = logging.getLogger("errhint.lsp")
 
-CLIENT_COMMANDS = ("errhint.runFix", "errhint.copyFix", "errhint.openGuide", "errhint.openSource", "errhint.createReport")
+CLIENT_COMMANDS = (
+    "errhint.runFix",
+    "errhint.copyFix",
+    "errhint.openGuide",
+    "errhint.openSource",
+    "errhint.createReport",
+)
 
 
 class ErrhintProtocol(LanguageServerProtocol):
@@ -100,10 +107,8 @@ class ErrhintServer(LanguageServer):
 
     def log(self, message: str, level: types.MessageType = types.MessageType.Info) -> None:
         log.info(message)
-        try:
+        with contextlib.suppress(Exception):
             self.window_log_message(types.LogMessageParams(type=level, message=redact(message)))
-        except Exception:  # noqa: BLE001 - logging must never take the server down
-            pass
 
     def apply_settings(self, raw: Any) -> None:
         merged, problems = Settings.from_options(raw, self.settings)
@@ -132,10 +137,8 @@ class ErrhintServer(LanguageServer):
     def request_refresh(self) -> None:
         caps = self.client_capabilities.workspace
         if caps and caps.diagnostics and caps.diagnostics.refresh_support:
-            try:
+            with contextlib.suppress(Exception):
                 self.workspace_diagnostic_refresh(None)
-            except Exception:  # noqa: BLE001
-                pass
 
     # --- documents ------------------------------------------------------------
 
@@ -170,8 +173,9 @@ class ErrhintServer(LanguageServer):
                         line, col = entry.mark(f"related[{i}]")
                         from ..catalog import LoadProblem
 
-                        problems.append(LoadProblem(str(path), line + 1, col + 1,
-                                                    f"related id {rel!r} does not exist", "warning"))
+                        problems.append(
+                            LoadProblem(str(path), line + 1, col + 1, f"related id {rel!r} does not exist", "warning")
+                        )
         out = []
         for p in problems:
             pos = types.Position(line=max(p.line - 1, 0), character=max(p.column - 1, 0))
@@ -180,7 +184,8 @@ class ErrhintServer(LanguageServer):
                 types.Diagnostic(
                     range=types.Range(start=pos, end=types.Position(line=pos.line, character=pos.character + 1)),
                     message=p.message,
-                    severity=types.DiagnosticSeverity.Error if p.severity == "error"
+                    severity=types.DiagnosticSeverity.Error
+                    if p.severity == "error"
                     else types.DiagnosticSeverity.Warning,
                     source="errhint",
                     code="errhint/knowledge",
@@ -197,8 +202,9 @@ class ErrhintServer(LanguageServer):
         if doc.kind == "too-large":
             return [
                 types.Diagnostic(
-                    range=types.Range(start=types.Position(line=0, character=0),
-                                      end=types.Position(line=0, character=0)),
+                    range=types.Range(
+                        start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)
+                    ),
                     message=f"errhint: document larger than maxDocumentBytes ({self.settings.maxDocumentBytes}); "
                     "not scanned. Use `errhint scan FILE` in a terminal.",
                     severity=types.DiagnosticSeverity.Information,
@@ -215,8 +221,9 @@ class ErrhintServer(LanguageServer):
             return
         doc = self.docs.get(uri)
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=self.diagnostics(uri),
-                                           version=doc.version if doc else None)
+            types.PublishDiagnosticsParams(
+                uri=uri, diagnostics=self.diagnostics(uri), version=doc.version if doc else None
+            )
         )
 
     def schedule_publish(self, uri: str) -> None:
@@ -261,6 +268,7 @@ def _get(params: Any, name: str, default: Any = None) -> Any:
 
 # --- lifecycle ----------------------------------------------------------------
 
+
 @server.feature(types.INITIALIZE)
 def on_initialize(ls: ErrhintServer, params: types.InitializeParams) -> None:
     root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
@@ -274,6 +282,9 @@ def on_initialize(ls: ErrhintServer, params: types.InitializeParams) -> None:
     td = params.capabilities.text_document
     client_pulls = bool(td and td.diagnostic)
     ls.pull_mode = ls.settings.diagnosticMode == "pull" or (ls.settings.diagnosticMode == "auto" and client_pulls)
+    if not ls.pull_mode:  # advertise pull only when used, or clients would pull and get pushes too
+        ls.protocol.fm.features.pop(types.TEXT_DOCUMENT_DIAGNOSTIC, None)
+        ls.protocol.fm.feature_options.pop(types.TEXT_DOCUMENT_DIAGNOSTIC, None)
     encodings = (params.capabilities.general.position_encodings if params.capabilities.general else None) or []
     ls.encoding = "utf-16"
     for enc in encodings:  # pygls picks the first the client offers that it supports
@@ -302,7 +313,7 @@ def on_initialized(ls: ErrhintServer, params: types.InitializedParams) -> None:
     )
     try:
         ls.client_register_capability(types.RegistrationParams(registrations=[registration]))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         ls.log(f"could not register file watchers: {exc}", types.MessageType.Warning)
 
 
@@ -339,10 +350,16 @@ def on_change(ls: ErrhintServer, params: types.DidChangeTextDocumentParams) -> N
             lines = doc.live.lines
             sl = min(rng.start.line, len(lines) - 1)
             el = min(rng.end.line, len(lines) - 1)
-            sc = convert.from_client_col(lines[sl], rng.start.character, ls.encoding) if rng.start.line < len(lines) \
+            sc = (
+                convert.from_client_col(lines[sl], rng.start.character, ls.encoding)
+                if rng.start.line < len(lines)
                 else len(lines[sl])
-            ec = convert.from_client_col(lines[el], rng.end.character, ls.encoding) if rng.end.line < len(lines) \
+            )
+            ec = (
+                convert.from_client_col(lines[el], rng.end.character, ls.encoding)
+                if rng.end.line < len(lines)
                 else len(lines[el])
+            )
             doc.live.edit(sl, sc, el, ec, change.text)
             if doc.live.size() > ls.settings.maxDocumentBytes:
                 doc.live = None
@@ -364,7 +381,7 @@ def _apply_to_text(text: str, rng: types.Range, new_text: str, encoding: str) ->
     sc = convert.from_client_col(lines[sl], rng.start.character, encoding)
     ec = convert.from_client_col(lines[el], rng.end.character, encoding)
     merged = lines[sl][:sc] + new_text + lines[el][ec:]
-    return "\n".join([*lines[:sl], merged, *lines[el + 1:]])
+    return "\n".join([*lines[:sl], merged, *lines[el + 1 :]])
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
@@ -386,14 +403,16 @@ def on_close(ls: ErrhintServer, params: types.DidCloseTextDocumentParams) -> Non
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
-@server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(identifier="errhint",
-                                                                      inter_file_dependencies=False,
-                                                                      workspace_diagnostics=False))
+@server.feature(
+    types.TEXT_DOCUMENT_DIAGNOSTIC,
+    types.DiagnosticOptions(identifier="errhint", inter_file_dependencies=False, workspace_diagnostics=False),
+)
 def on_pull_diagnostics(ls: ErrhintServer, params: types.DocumentDiagnosticParams):
     return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics(params.text_document.uri))
 
 
 # --- hover and code actions ---------------------------------------------------
+
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def on_hover(ls: ErrhintServer, params: types.HoverParams) -> types.Hover | None:
@@ -433,7 +452,9 @@ def on_code_action(ls: ErrhintServer, params: types.CodeActionParams) -> list[ty
         diag = convert.diagnostic(doc.live, f, ls.encoding)
         origin = "" if e.pack == "bundled" else f" [{e.pack} pack]"
 
-        def action(title: str, command: str, arg: dict, preferred: bool = False) -> types.CodeAction:
+        def action(
+            title: str, command: str, arg: dict, preferred: bool = False, diag: types.Diagnostic = diag
+        ) -> types.CodeAction:
             return types.CodeAction(
                 title=title,
                 kind=types.CodeActionKind.QuickFix,
@@ -446,20 +467,28 @@ def on_code_action(ls: ErrhintServer, params: types.CodeActionParams) -> list[ty
         for i, fix in enumerate(e.fixes):
             if not fix.commands:
                 continue
-            arg = {"id": e.id, "fixIndex": i, "title": fix.title,
-                   "commands": {k: redact(v) for k, v in fix.commands.items()}, "pack": e.pack}
+            arg = {
+                "id": e.id,
+                "fixIndex": i,
+                "title": fix.title,
+                "commands": {k: redact(v) for k, v in fix.commands.items()},
+                "pack": e.pack,
+            }
             actions.append(action(f"errhint: Run fix — {fix.title}{origin}", "errhint.runFix", arg))
             actions.append(action(f"errhint: Copy fix command — {fix.title}{origin}", "errhint.copyFix", arg))
         for s in e.sources[:3]:
-            actions.append(action(f"errhint: Open source — {s.title}", "errhint.openSource",
-                                  {"url": s.url, "title": s.title}))
-        actions.append(action("errhint: Create redacted report", "errhint.createReport",
-                              {"id": e.id, "uri": uri, "line": f.line}))
+            actions.append(
+                action(f"errhint: Open source — {s.title}", "errhint.openSource", {"url": s.url, "title": s.title})
+            )
+        actions.append(
+            action("errhint: Create redacted report", "errhint.createReport", {"id": e.id, "uri": uri, "line": f.line})
+        )
         actions.append(action(f"errhint: Ignore {e.id} in this workspace", "errhint.ignoreId", {"id": e.id}))
     return actions
 
 
 # --- commands (server side) ---------------------------------------------------
+
 
 def _show_markdown(ls: ErrhintServer, name: str, markdown: str) -> str:
     """Write markdown to a temporary file and ask the client to show it."""
@@ -470,7 +499,7 @@ def _show_markdown(ls: ErrhintServer, name: str, markdown: str) -> str:
     uri = from_fs_path(str(path)) or path.as_uri()
     try:
         ls.window_show_document(types.ShowDocumentParams(uri=uri, take_focus=True))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         ls.log(f"client could not show {uri}: {exc}", types.MessageType.Warning)
     return uri
 
@@ -479,8 +508,9 @@ def _entry_or_error(ls: ErrhintServer, args: Any):
     entry_id = _get(args, "id")
     entry = ls.engine.entry(entry_id) if ls.engine and entry_id else None
     if entry is None:
-        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error,
-                                                       message=f"errhint: unknown entry {entry_id!r}"))
+        ls.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Error, message=f"errhint: unknown entry {entry_id!r}")
+        )
     return entry
 
 
@@ -504,10 +534,12 @@ def _fix_text(args: Any) -> str:
 def cmd_run_fix(ls: ErrhintServer, args: Any) -> dict:
     """Never runs anything: this client cannot run commands, so show what to run."""
     text = _fix_text(args)
-    ls.window_show_message(types.ShowMessageParams(
-        type=types.MessageType.Info,
-        message=f"errhint does not run commands by itself. To apply “{_get(args, 'title', 'fix')}”, run:\n{text}",
-    ))
+    ls.window_show_message(
+        types.ShowMessageParams(
+            type=types.MessageType.Info,
+            message=f"errhint does not run commands by itself. To apply “{_get(args, 'title', 'fix')}”, run:\n{text}",
+        )
+    )
     return {"executed": False, "commands": _get(args, "commands", {})}
 
 
@@ -525,7 +557,7 @@ def cmd_open_source(ls: ErrhintServer, args: Any) -> dict:
         return {"opened": False}
     try:
         ls.window_show_document(types.ShowDocumentParams(uri=url, external=True))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         ls.log(f"client could not open {url}: {exc}", types.MessageType.Warning)
     return {"opened": True, "url": url}
 
@@ -538,8 +570,9 @@ def report_for(ls: ErrhintServer, args: Any) -> str | None:
     finding = None
     doc = ls.docs.get(uri) if uri else None
     if doc is not None and doc.live is not None:
-        finding = next((f for f in doc.live.findings if f.entry.id == entry.id and (line is None or f.line == line)),
-                       None)
+        finding = next(
+            (f for f in doc.live.findings if f.entry.id == entry.id and (line is None or f.line == line)), None
+        )
     return report_markdown(build_card(entry, Machine(), finding), finding)
 
 
@@ -566,22 +599,33 @@ def cmd_ignore_id(ls: ErrhintServer, args: Any) -> dict:
         changes: list[Any] = []
         if not path.exists():
             changes.append(types.CreateFile(uri=uri, options=types.CreateFileOptions(ignore_if_exists=True)))
-        changes.append(types.TextDocumentEdit(
-            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
-            edits=[types.TextEdit(range=types.Range(start=types.Position(line=0, character=0),
-                                                    end=types.Position(line=10**6, character=0)),
-                                  new_text=content)],
-        ))
+        changes.append(
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
+                edits=[
+                    types.TextEdit(
+                        range=types.Range(
+                            start=types.Position(line=0, character=0), end=types.Position(line=10**6, character=0)
+                        ),
+                        new_text=content,
+                    )
+                ],
+            )
+        )
         try:
-            ls.workspace_apply_edit(types.ApplyWorkspaceEditParams(
-                edit=types.WorkspaceEdit(document_changes=changes), label=f"errhint: ignore {entry_id}"))
-        except Exception as exc:  # noqa: BLE001
+            ls.workspace_apply_edit(
+                types.ApplyWorkspaceEditParams(
+                    edit=types.WorkspaceEdit(document_changes=changes), label=f"errhint: ignore {entry_id}"
+                )
+            )
+        except Exception as exc:
             ls.log(f"could not write {path}: {exc}", types.MessageType.Warning)
     ls.refresh_all()
     return {"ignoredIds": ids}
 
 
 # --- custom requests (used by the VS Code client) -----------------------------
+
 
 @server.feature("errhint/renderGuide")
 def req_render_guide(ls: ErrhintServer, params: Any) -> dict:
@@ -607,10 +651,20 @@ def req_scan_text(ls: ErrhintServer, params: Any) -> dict:
     out = []
     for f in doc.findings:
         r = convert.lsp_range(doc, f, ls.encoding)
-        out.append({"id": f.entry.id, "title": f.entry.title, "tool": f.entry.tool, "severity": f.entry.severity,
-                    "line": r.start.line, "column": r.start.character, "endLine": r.end.line,
-                    "endColumn": r.end.character, "confidence": f.match.confidence,
-                    "quickFix": redact(f.entry.quick_fix)})
+        out.append(
+            {
+                "id": f.entry.id,
+                "title": f.entry.title,
+                "tool": f.entry.tool,
+                "severity": f.entry.severity,
+                "line": r.start.line,
+                "column": r.start.character,
+                "endLine": r.end.line,
+                "endColumn": r.end.character,
+                "confidence": f.match.confidence,
+                "quickFix": redact(f.entry.quick_fix),
+            }
+        )
     return {"matches": out}
 
 

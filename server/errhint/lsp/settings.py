@@ -17,8 +17,13 @@ from typing import Any
 TERMINAL_SCHEME = "errhint-terminal"
 DEFAULT_LANGUAGE_IDS = ("log", "plaintext", "text", "output", "Log", "log-file")
 DEFAULT_FILE_GLOBS = ("*.log", "*.out", "*.err", "*.txt")
-KNOWLEDGE_GLOBS = ("*/knowledge/*/*.yaml", "*/knowledge/*/*.yml", "*/.errhint/*.yaml", "*/.errhint/*/*.yaml",
-                   "*/.errhint/*/*/*.yaml")
+KNOWLEDGE_GLOBS = (
+    "*/knowledge/*/*.yaml",
+    "*/knowledge/*/*.yml",
+    "*/.errhint/*.yaml",
+    "*/.errhint/*/*.yaml",
+    "*/.errhint/*/*/*.yaml",
+)
 
 
 @dataclass
