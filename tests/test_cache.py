@@ -6,7 +6,6 @@ import os
 import time
 
 from conftest import entry_yaml
-
 from errhint.cache import load
 from errhint.catalog import Pack
 
@@ -16,7 +15,7 @@ def test_cache_hit_and_invalidation(pack, tmp_path, monkeypatch):
     monkeypatch.delenv("ERRHINT_NO_CACHE", raising=False)
     root = pack({"demo/failure": entry_yaml()})
     packs = [Pack(root, "path")]
-    catalog, matcher = load(packs)
+    catalog, _matcher = load(packs)
     assert list(catalog.entries) == ["demo/failure"]
     assert len(list((tmp_path / "cache").glob("catalog-*.pickle"))) == 1
     catalog2, matcher2 = load(packs)  # from the cache

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 # CSI (colours, cursor moves), OSC (titles, hyperlinks, shell integration marks,
 # terminated by BEL or ST), and the remaining two-character escapes.
 _ESCAPE = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]"
-# Text overwritten by a lone carriage return (progress bars), and the CR of CRLF.
-_OVERWRITE = r"[^\r\n]*\r(?!\n)(?=[^\r\n])|\r(?=\n)"
-_NOISE = re.compile(f"{_ESCAPE}|{_OVERWRITE}")
+_ESCAPES = re.compile(_ESCAPE)
+_CR = re.compile(r"\r")
 # A line that leaves a JSON-ish brace open at its end.
 _OPEN_BRACE = re.compile(r"\{[^{}\n]*\n")
 _LEADING_WS = re.compile(r"[ \t]*")
@@ -125,8 +124,10 @@ def _json_join_edits(text: str) -> list[tuple[int, int, str]]:
 def normalize(raw: str) -> Normalized:
     """Strip escapes, overwritten progress text, CRs and wrapped-JSON newlines."""
     edits: list[tuple[int, int, str]] = []
-    if "\x1b" in raw or "\r" in raw:
-        edits = [(m.start(), m.end(), "") for m in _NOISE.finditer(raw)]
+    if "\x1b" in raw:
+        edits = [(m.start(), m.end(), "") for m in _ESCAPES.finditer(raw)]
+    if "\r" in raw:
+        edits = _drop_nested(sorted(edits + _carriage_return_edits(raw)))
     if edits:
         cleaned = _apply(raw, edits)
         first = Normalized(cleaned.text, *cleaned_arrays(edits))
@@ -142,6 +143,27 @@ def normalize(raw: str) -> Normalized:
     if not joins:
         return Normalized(raw)
     return _apply(raw, joins)
+
+
+def _carriage_return_edits(raw: str) -> list[tuple[int, int, str]]:
+    """Remove the CR of CRLF, and text a lone CR overwrote (progress bars keep their last frame)."""
+    edits: list[tuple[int, int, str]] = []
+    n = len(raw)
+    for m in _CR.finditer(raw):
+        pos = m.start()
+        nxt = raw[pos + 1] if pos + 1 < n else "\n"
+        if nxt == "\n":
+            edits.append((pos, pos + 1, ""))
+            continue
+        if nxt == "\r":
+            continue  # the next CR decides
+        line_start = raw.rfind("\n", 0, pos) + 1
+        if edits and edits[-1][1] > line_start:  # extend the overwrite already removed on this line
+            line_start = edits[-1][0] if edits[-1][0] >= line_start else line_start
+            if edits[-1][0] >= raw.rfind("\n", 0, pos) + 1:
+                edits.pop()
+        edits.append((line_start, pos + 1, ""))
+    return edits
 
 
 def _drop_nested(edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
