@@ -187,3 +187,30 @@ def test_import_seed_round_trip(tmp_path):
     assert m.scan(SEED_LINE.replace(":", ": ").replace(",", ", "))  # spacing variant
     assert m.scan(SEED_LINE[:60] + "\n" + SEED_LINE[60:])  # hard-wrapped at the terminal width
     assert not m.scan("401 tests passed")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pty is POSIX-only")
+def test_run_on_a_terminal_gives_the_command_a_pty(demo_pack):
+    """Interactive tools (claude, ssh prompts) must still see a terminal under `errhint run`."""
+    import os
+    import pty
+
+    child = "import sys; print('tty' if sys.stdout.isatty() else 'pipe'); print('DEMO-FAILURE 9'); sys.exit(3)"
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child process
+        os.execv(sys.executable, [sys.executable, "-m", "errhint", "run", "--no-bundled", "--knowledge",
+                                  str(demo_pack), "--", sys.executable, "-c", child])
+    out = b""
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 3
+    text = out.decode(errors="replace")
+    assert text.splitlines()[0].strip() == "tty"
+    assert "Demo failure" in text

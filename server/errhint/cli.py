@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run a command, stream its output unchanged, then explain its errors")
     p.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD ...")
+    p.add_argument(
+        "--no-pty",
+        action="store_true",
+        help="use pipes even on a terminal (default: a pty, so interactive tools keep working)",
+    )
     p.add_argument("--min-confidence", type=float, default=0.5, metavar="X")
     _add_knowledge_args(p)
 
@@ -231,6 +236,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from .ptyrun import pty_available, run_in_pty
     from .runner import run_and_capture
 
     cmd = list(args.cmd)
@@ -242,8 +248,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     engine_box: dict[str, Engine] = {}
     loader = threading.Thread(target=lambda: engine_box.setdefault("e", _engine(args)), daemon=True)
     loader.start()  # load the catalog while the command runs
+    interactive = sys.stdin.isatty() and sys.stdout.isatty() and not args.no_pty
     try:
-        code, captured = run_and_capture(cmd)
+        if interactive and pty_available():
+            code, captured = run_in_pty(cmd)
+        else:
+            code, captured = run_and_capture(cmd)
     except FileNotFoundError:
         print(f"errhint run: command not found: {cmd[0]}", file=sys.stderr)
         return 127
