@@ -214,3 +214,24 @@ def test_run_on_a_terminal_gives_the_command_a_pty(demo_pack):
     text = out.decode(errors="replace")
     assert text.splitlines()[0].strip() == "tty"
     assert "Demo failure" in text
+
+
+def test_scan_json_on_the_sample_session_reports_the_seed_entry():
+    from conftest import ROOT
+
+    out = run("scan", "--format", "json", str(ROOT / "samples" / "claude-session.log"))
+    assert out.returncode == 1
+    matches = json.loads(out.stdout)["matches"]
+    assert [(m["id"], m["line"]) for m in matches] == [(SEED_ID, 6), (SEED_ID, 11)]
+    # columns count the original characters, colour escapes included: "\x1b[31m  ⎿  " is 10
+    assert matches[0]["column"] == 11 and matches[1]["column"] == 6
+    assert matches[1]["text"].startswith("API Error: 401")
+
+
+def test_demo_output_is_the_seed_card():
+    from conftest import ROOT
+
+    out = run("scan", str(ROOT / "samples" / "claude-session.log"))
+    text = out.stdout.decode()
+    assert "Claude Code 401 auth loop" in text and "Likely causes" in text and "Fixes" in text
+    assert "\x1b[" not in text  # NO_COLOR / not a TTY
