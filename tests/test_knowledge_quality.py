@@ -78,3 +78,18 @@ def test_no_false_positives_on_ordinary_logs():
         "✓ 128 passed (3.1s)",
     ]
     assert MATCHER.scan("\n".join(lines * 50)) == []
+
+
+def test_noise_corpus_yields_zero_matches():
+    from noise_corpus import generate
+
+    text = generate()
+    assert len(text) > 2_000_000
+    hits = [(m.entry.id, m.text[:80]) for m in MATCHER.scan(text)]
+    assert hits == []
+
+
+def test_no_example_is_claimed_by_a_different_entry_with_higher_confidence():
+    from errhint.catalog import ambiguity_problems
+
+    assert [str(p) for p in ambiguity_problems(CATALOG, MATCHER)] == []

@@ -318,8 +318,38 @@ def check_examples(entry: Entry) -> list[LoadProblem]:
 
 
 def validate(catalog: Catalog) -> list[LoadProblem]:
-    """All load problems plus example / counterexample checks."""
+    """All load problems, example / counterexample checks, and the ambiguity report."""
     problems = list(catalog.problems)
     for entry in catalog.entries.values():
         problems.extend(check_examples(entry))
+    problems.extend(ambiguity_problems(catalog))
     return problems
+
+
+def ambiguity_problems(catalog: Catalog, matcher=None) -> list[LoadProblem]:
+    """Examples of one entry that the full catalog attributes to another, at least as confidently."""
+    from .matcher import Matcher
+
+    matcher = matcher or Matcher(catalog.entries.values())
+    out: list[LoadProblem] = []
+    for entry in catalog.entries.values():
+        own_matcher = Matcher([entry])
+        for i, example in enumerate(entry.examples):
+            own = own_matcher.scan(example)
+            if not own:
+                continue
+            best_own = max(m.confidence for m in own)
+            for m in matcher.scan(example):
+                overlaps = any(m.start < o.end and o.start < m.end for o in own)
+                if m.entry.id != entry.id and overlaps and m.confidence >= best_own:
+                    line, col = entry.mark(f"examples[{i}]")
+                    out.append(
+                        LoadProblem(
+                            entry.location.path, line + 1, col + 1,
+                            f"examples[{i}] is claimed by {m.entry.id} (confidence {m.confidence:.2f} "
+                            f">= {best_own:.2f}); make one signature more specific",
+                            "warning",
+                        )
+                    )
+                    break
+    return out
