@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import from_fs_path, to_fs_path
@@ -44,8 +45,43 @@ CLIENT_COMMANDS = (
 )
 
 
+class _Rejected:
+    """A message that could not be structured; already answered or logged."""
+
+
 class ErrhintProtocol(LanguageServerProtocol):
-    """Text sync goes to errhint's own documents, not pygls's whole-string workspace."""
+    """Text sync goes to errhint's own documents, not pygls's whole-string workspace.
+
+    Bad input from a client never goes unanswered: a request whose params do not
+    fit its type gets an InvalidParams error (pygls would drop it and the client
+    would wait forever), a JSON value that is not a JSON-RPC message gets
+    InvalidRequest, and a notification with bad params is logged and ignored.
+    """
+
+    def structure_message(self, data: dict[str, Any]):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            method = data.get("method")
+            if "id" in data and method is not None:
+                self.send_error(data.get("id"), exc.code, f"invalid params for {method}")
+            else:
+                log.warning("ignored %s: invalid params", method)
+            return _Rejected()
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, _Rejected):
+            return
+        if not hasattr(message, "jsonrpc"):  # valid JSON, but not a JSON-RPC message
+            msg_id = message.get("id") if isinstance(message, dict) else None
+            self.send_error(msg_id if isinstance(msg_id, (int, str)) else None, -32600, "invalid JSON-RPC message")
+            return
+        super().handle_message(message)
+
+    def send_error(self, msg_id: Any, code: int, message: str) -> None:
+        if not isinstance(msg_id, (int, str)):
+            msg_id = None
+        self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": {"code": code, "message": message}})
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
@@ -104,6 +140,16 @@ class ErrhintServer(LanguageServer):
             level = types.MessageType.Error if problem.severity == "error" else types.MessageType.Warning
             self.log(f"knowledge: {problem}", level)
         self.log(f"loaded {len(self.engine.catalog)} entries from {len(self.engine.catalog.packs)} pack(s)")
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Errors outside a request: answer unparseable input, log the rest (no pop-ups)."""
+        if isinstance(error, ValueError) and not isinstance(error, JsonRpcException):  # bad JSON / not UTF-8
+            self.protocol.send_error(None, -32700, "parse error: message body is not valid JSON")
+            self.log("ignored a message that is not valid JSON", types.MessageType.Warning)
+            return
+        if isinstance(error, JsonRpcInvalidParams):
+            return  # already answered or logged by ErrhintProtocol
+        self.log(f"internal error ({getattr(source, '__name__', source)}): {error}", types.MessageType.Error)
 
     def log(self, message: str, level: types.MessageType = types.MessageType.Info) -> None:
         log.info(message)
@@ -264,6 +310,27 @@ def _get(params: Any, name: str, default: Any = None) -> Any:
     if isinstance(params, (list, tuple)) and params:
         return _get(params[0], name, default)
     return getattr(params, name, default)
+
+
+def _str(params: Any, name: str, default: str = "") -> str:
+    """A string argument from a client; anything else is the default."""
+    value = _get(params, name, default)
+    return value if isinstance(value, str) else default
+
+
+def _int(params: Any, name: str) -> int | None:
+    value = _get(params, name)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _commands(params: Any) -> dict[str, str]:
+    """The ``commands`` argument of a fix: shell name -> command text, strings only."""
+    raw = _get(params, "commands", {}) or {}
+    if hasattr(raw, "_asdict"):  # pygls structures unknown objects as namedtuples
+        raw = raw._asdict()
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): v for k, v in raw.items() if isinstance(v, str)}
 
 
 # --- lifecycle ----------------------------------------------------------------
@@ -505,11 +572,13 @@ def _show_markdown(ls: ErrhintServer, name: str, markdown: str) -> str:
 
 
 def _entry_or_error(ls: ErrhintServer, args: Any):
-    entry_id = _get(args, "id")
+    entry_id = _str(args, "id")
     entry = ls.engine.entry(entry_id) if ls.engine and entry_id else None
     if entry is None:
         ls.window_show_message(
-            types.ShowMessageParams(type=types.MessageType.Error, message=f"errhint: unknown entry {entry_id!r}")
+            types.ShowMessageParams(
+                type=types.MessageType.Error, message=redact(f"errhint: unknown entry {entry_id[:200]!r}")
+            )
         )
     return entry
 
@@ -525,7 +594,7 @@ def cmd_open_guide(ls: ErrhintServer, args: Any) -> dict | None:
 
 
 def _fix_text(args: Any) -> str:
-    commands = _get(args, "commands", {}) or {}
+    commands = _commands(args)
     lines = [f"# {shell}\n{cmd}" for shell, cmd in commands.items()]
     return redact("\n".join(lines))
 
@@ -537,10 +606,12 @@ def cmd_run_fix(ls: ErrhintServer, args: Any) -> dict:
     ls.window_show_message(
         types.ShowMessageParams(
             type=types.MessageType.Info,
-            message=f"errhint does not run commands by itself. To apply “{_get(args, 'title', 'fix')}”, run:\n{text}",
+            message=redact(
+                f"errhint does not run commands by itself. To apply “{_str(args, 'title', 'fix')}”, run:\n{text}"
+            ),
         )
     )
-    return {"executed": False, "commands": _get(args, "commands", {})}
+    return {"executed": False, "commands": {k: redact(v) for k, v in _commands(args).items()}}
 
 
 @server.command("errhint.copyFix")
@@ -552,8 +623,8 @@ def cmd_copy_fix(ls: ErrhintServer, args: Any) -> dict:
 
 @server.command("errhint.openSource")
 def cmd_open_source(ls: ErrhintServer, args: Any) -> dict:
-    url = _get(args, "url", "")
-    if not str(url).startswith(("https://", "http://")):
+    url = _str(args, "url")
+    if not url.startswith(("https://", "http://")):
         return {"opened": False}
     try:
         ls.window_show_document(types.ShowDocumentParams(uri=url, external=True))
@@ -566,7 +637,7 @@ def report_for(ls: ErrhintServer, args: Any) -> str | None:
     entry = _entry_or_error(ls, args)
     if entry is None:
         return None
-    uri, line = _get(args, "uri"), _get(args, "line")
+    uri, line = _str(args, "uri"), _int(args, "line")
     finding = None
     doc = ls.docs.get(uri) if uri else None
     if doc is not None and doc.live is not None:
@@ -587,7 +658,9 @@ def cmd_create_report(ls: ErrhintServer, args: Any) -> dict | None:
 
 @server.command("errhint.ignoreId")
 def cmd_ignore_id(ls: ErrhintServer, args: Any) -> dict:
-    entry_id = _get(args, "id")
+    entry_id = _str(args, "id").strip()
+    if not entry_id:
+        return {"ignoredIds": list(ls.settings.ignoredIds)}
     ids = sorted(set(ls.settings.ignoredIds) | {entry_id})
     ls.settings.ignoredIds = ids
     if ls.workspace_root is not None:
@@ -629,7 +702,7 @@ def cmd_ignore_id(ls: ErrhintServer, args: Any) -> dict:
 
 @server.feature("errhint/renderGuide")
 def req_render_guide(ls: ErrhintServer, params: Any) -> dict:
-    entry = ls.engine.entry(_get(params, "id", "")) if ls.engine else None
+    entry = ls.engine.entry(_str(params, "id")) if ls.engine else None
     return {"markdown": markdown_card(build_card(entry, Machine())) if entry else ""}
 
 
@@ -646,7 +719,7 @@ def req_list_entries(ls: ErrhintServer, params: Any) -> dict:
 
 @server.feature("errhint/scanText")
 def req_scan_text(ls: ErrhintServer, params: Any) -> dict:
-    text = str(_get(params, "text", ""))[: ls.settings.maxDocumentBytes]
+    text = _str(params, "text")[: ls.settings.maxDocumentBytes]
     doc = LiveDocument(text, ls.engine.matcher, ls.scan_options())
     out = []
     for f in doc.findings:

@@ -77,9 +77,13 @@ def load_workspace_settings(root: Path | None) -> dict[str, Any]:
     path = root / ".errhint" / "settings.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    ids = data.get("ignoredIds", [])
+    data["ignoredIds"] = [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
+    return data
 
 
 def is_watched(uri: str, language_id: str | None, settings: Settings) -> bool:
