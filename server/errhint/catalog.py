@@ -43,7 +43,9 @@ class LoadProblem:
     severity: str = "error"  # error | warning
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        from .redact import redact  # a problem may quote the offending line, secrets included
+
+        return redact(f"{self.path}:{self.line}:{self.column}: {self.message}")
 
 
 @dataclass

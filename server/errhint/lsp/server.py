@@ -229,7 +229,7 @@ class ErrhintServer(LanguageServer):
             out.append(
                 types.Diagnostic(
                     range=types.Range(start=pos, end=types.Position(line=pos.line, character=pos.character + 1)),
-                    message=p.message,
+                    message=redact(p.message),
                     severity=types.DiagnosticSeverity.Error
                     if p.severity == "error"
                     else types.DiagnosticSeverity.Warning,
