@@ -24,7 +24,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
-from ..catalog import Pack, check_examples, parse_entry_text
+from ..catalog import MAX_ENTRY_BYTES, LoadProblem, Pack, check_examples, parse_entry_text
 from ..context import Machine
 from ..document import LiveDocument, ScanOptions
 from ..engine import Engine, EngineOptions
@@ -210,18 +210,40 @@ class ErrhintServer(LanguageServer):
     def yaml_diagnostics(self, uri: str, text: str) -> list[types.Diagnostic]:
         path = Path(to_fs_path(uri) or uri)
         pack = Pack(path.parent.parent, "path")
-        entry, problems = parse_entry_text(text, str(path), pack, path)
+        if len(text) > MAX_ENTRY_BYTES:  # what the loader refuses, the editor is not made to parse
+            problems = [
+                LoadProblem(
+                    str(path), 1, 1, f"file is {len(text)} characters; entries are limited to {MAX_ENTRY_BYTES} bytes"
+                )
+            ]
+            entry = None
+        else:
+            entry, problems = parse_entry_text(text, str(path), pack, path)
         if entry is not None:
             problems = problems + check_examples(entry)
             if self.engine is not None:
                 for i, rel in enumerate(entry.related):
-                    if rel not in self.engine.catalog.entries and rel != entry.id:
-                        line, col = entry.mark(f"related[{i}]")
-                        from ..catalog import LoadProblem
-
+                    line, col = entry.mark(f"related[{i}]")
+                    if rel == entry.id:
+                        problems.append(
+                            LoadProblem(str(path), line + 1, col + 1, "an entry cannot be related to itself", "warning")
+                        )
+                    elif rel not in self.engine.catalog.entries:
                         problems.append(
                             LoadProblem(str(path), line + 1, col + 1, f"related id {rel!r} does not exist", "warning")
                         )
+                other = self.engine.catalog.entries.get(entry.id)
+                if other is not None and other.pack != "bundled" and not _same_file(other.location.path, path):
+                    line, col = entry.mark("id")
+                    problems.append(
+                        LoadProblem(
+                            str(path),
+                            line + 1,
+                            col + 1,
+                            f"duplicate id {entry.id!r}: also defined in {other.location.path}",
+                            "warning",
+                        )
+                    )
         out = []
         for p in problems:
             pos = types.Position(line=max(p.line - 1, 0), character=max(p.column - 1, 0))
@@ -300,6 +322,13 @@ class ErrhintServer(LanguageServer):
 
 
 server = ErrhintServer()
+
+
+def _same_file(a: str, b: Path) -> bool:
+    try:
+        return Path(a).resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def _get(params: Any, name: str, default: Any = None) -> Any:
