@@ -230,10 +230,76 @@ def _build(
 
 
 def signature_problems(entry: Entry) -> list[tuple[int, str]]:
-    """Signatures that do not compile or cannot be anchored."""
+    """Signatures that do not compile, cannot be anchored, or could stall matching."""
     from .matcher import Matcher
 
-    return [(p.signature, p.message) for p in Matcher([entry]).problems]
+    problems = [(p.signature, p.message) for p in Matcher([entry]).problems]
+    if not entry.trusted:
+        reported = {i for i, _ in problems}
+        problems += [(i, m) for i, m in backtracking_problems(entry) if i not in reported]
+    return problems
+
+
+def backtracking_problems(entry: Entry) -> list[tuple[int, str]]:
+    """Without RE2, refuse the shapes of untrusted regexes that backtrack badly on Python's ``re``.
+
+    ``patterns.refuse_unsafe`` already refuses nested repetition; alternation
+    under a repeat (``(a|a)*``: exponential) and several unbounded repeats
+    (``.*.*.*=``: polynomial, minutes on an 8 KB window) are refused here.
+    With google-re2 installed every untrusted pattern runs in linear time and
+    none of this applies.
+    """
+    from .patterns import parse, re2_module
+
+    if re2_module() is not None:
+        return []
+    out: list[tuple[int, str]] = []
+    for i, sig in enumerate(entry.signatures):
+        if sig.kind != "regex":
+            continue
+        try:
+            parsed = parse(sig.pattern, sig.ignore_case)
+        except ValueError:
+            continue  # reported by the matcher
+        message = _backtracking_shape(parsed)
+        if message:
+            out.append((i, f"{message} is not allowed in untrusted packs without google-re2 (pip install google-re2)"))
+    return out
+
+
+def _backtracking_shape(parsed: Any) -> str | None:
+    from .patterns import _REPEATS, _subpatterns, sre_c
+
+    wide = 0  # unbounded repeats of items that match almost anything (., [^x], \S, \w, \W, \D)
+
+    def is_wide(item: Any) -> bool:
+        if len(item) != 1:
+            return True  # a group: assume the worst
+        op, av = item[0]
+        if op in (sre_c.ANY, sre_c.NOT_LITERAL):
+            return True
+        if op == sre_c.IN:
+            narrow = (sre_c.CATEGORY_DIGIT, sre_c.CATEGORY_SPACE)
+            return any(o == sre_c.NEGATE or (o == sre_c.CATEGORY and a not in narrow) for o, a in av)
+        return False
+
+    def walk(seq: Any, under_repeat: bool) -> str | None:
+        nonlocal wide
+        for op, av in seq:
+            if op == sre_c.BRANCH and under_repeat:
+                return "alternation inside a repeat (exponential backtracking)"
+            is_repeat = op in _REPEATS and av[1] > 1
+            if op in _REPEATS and av[1] == sre_c.MAXREPEAT and is_wide(av[2]):
+                wide += 1
+                if wide > 1:
+                    return "more than one unbounded wildcard repeat such as .* (polynomial backtracking)"
+            for child in _subpatterns(op, av):
+                found = walk(child, under_repeat or is_repeat)
+                if found:
+                    return found
+        return None
+
+    return walk(parsed, False)
 
 
 def load_file(path: Path, pack: Pack) -> tuple[Entry | None, list[LoadProblem]]:
