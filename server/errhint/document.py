@@ -33,6 +33,7 @@ class LiveDocument:
 
     def __init__(self, text: str, matcher: Matcher, options: ScanOptions | None = None, path: str = "-") -> None:
         self.lines: list[str] = text.split("\n")
+        self._size = len(text) + 1
         self.matcher = matcher
         self.options = options or ScanOptions()
         self.path = path
@@ -44,7 +45,8 @@ class LiveDocument:
         return "\n".join(self.lines)
 
     def size(self) -> int:
-        return sum(len(line) + 1 for line in self.lines)
+        """Characters in the document plus one (kept up to date edit by edit, O(1))."""
+        return self._size
 
     def rescan_all(self) -> None:
         self.findings = self._scan_lines(0, len(self.lines) - 1)
@@ -57,6 +59,7 @@ class LiveDocument:
 
     def replace_text(self, text: str) -> None:
         self.lines = text.split("\n")
+        self._size = len(text) + 1
         self.rescan_all()
 
     def edit(self, start_line: int, start_col: int, end_line: int, end_col: int, new_text: str) -> None:
@@ -69,7 +72,10 @@ class LiveDocument:
         end_col = min(max(end_col, 0), len(last))
         if end_line == start_line:
             end_col = max(end_col, start_col)
-        replacement = (first[:start_col] + new_text + last[end_col:]).split("\n")
+        joined = first[:start_col] + new_text + last[end_col:]
+        replacement = joined.split("\n")
+        removed = sum(len(line) + 1 for line in self.lines[start_line : end_line + 1])
+        self._size += len(joined) + 1 - removed
         self.lines[start_line : end_line + 1] = replacement
         delta = len(replacement) - (end_line - start_line + 1)
         self._rescan_band(start_line, end_line, start_line + len(replacement) - 1, delta)

@@ -102,10 +102,18 @@ def scan_stream(
             findings.append(
                 Finding(f.match, path, carry_line + f.line, f.column, carry_line + f.end_line, f.end_column)
             )
-        lines = text.split("\n")
-        keep = lines[-CARRY_LINES - 1 :]
-        carry_line += len(lines) - len(keep)
-        carry = "\n".join(keep)
+        carry, dropped = _tail_lines(text, CARRY_LINES + 1)
+        carry_line += dropped
         if not block:
             break
     return findings
+
+
+def _tail_lines(text: str, keep: int) -> tuple[str, int]:
+    """The last ``keep`` lines of text (split on newlines) and how many lines came before them."""
+    cut = len(text)
+    for _ in range(keep):
+        cut = text.rfind("\n", 0, cut)
+        if cut < 0:
+            return text, 0
+    return text[cut + 1 :], text.count("\n", 0, cut + 1)

@@ -10,12 +10,14 @@ with the number of entries. Regexes only ever see a bounded window, so a single
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from .model import Entry
-from .patterns import CompiledSignature, PatternError
+from .patterns import CompiledSignature, PatternError, re2_module
 from .text import Normalized, normalize, strip_log_prefix
 
 try:
@@ -47,8 +49,50 @@ class CompileProblem:
     message: str
 
 
+PREFILTER_MIN_CHARS = 16 * 1024  # below this one automaton pass over the lowered text is cheaper
+PREFILTER_PIECE_BYTES = 12  # anchors are cut to this many bytes for the byte-level prefilter
+PREFILTER_MAX_MEM = 64 << 20  # RE2's budget for the prefilter's lazily built DFA (an upper bound, not an allocation)
+# Apart from ASCII capitals, the only character whose lower case contains an ASCII
+# letter is KELVIN SIGN (-> "k"); U+0130 lowers to two characters, which switches the
+# matcher to per-character lowering where it stays as it is.
+_LOWERS_TO_ASCII = "\u212a"
+_WIDE_LOWER = "\u0130"
+
+
+def lower_keeping_offsets(text: str, per_char: bool) -> str:
+    """str.lower(), except per character when some character lowers to two (offsets must not move)."""
+    if per_char:
+        return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return text.lower()
+
+
+def _prefilter_piece(anchor: str) -> bytes | None:
+    """Bytes that must occur, ASCII-lower-cased, at or after the start of the anchor's line."""
+    if anchor.isascii():
+        return anchor.encode("ascii")[:PREFILTER_PIECE_BYTES]
+    if "\n" in anchor:
+        return None
+    runs = [r for r in re.findall(r"[\x00-\x7f]+", anchor) if r]
+    if not runs:
+        return None
+    return max(runs, key=len).encode("ascii")[:PREFILTER_PIECE_BYTES]
+
+
 class AnchorIndex:
-    """All anchors of all signatures in one multi-string search structure."""
+    """All anchors of all signatures in one multi-string search structure.
+
+    ``line_hits`` answers, line by line, which anchors start where (in the
+    lower-cased text). Three ways give the same answer:
+
+    * large text with google-re2 installed: the text is encoded once, ASCII
+      lower-cased as bytes, and one RE2 alternation of every anchor (cut to
+      a few bytes; for a non-ASCII anchor its longest ASCII run) finds the
+      candidate lines at C speed; only those lines are lower-cased and run
+      through the exact search below;
+    * otherwise with pyahocorasick: the lower-cased text through one
+      Aho-Corasick automaton;
+    * bare interpreter: ``str.find`` per anchor.
+    """
 
     def __init__(self, anchors: Iterable[str]) -> None:
         self.anchors = sorted(set(anchors))
@@ -59,17 +103,50 @@ class AnchorIndex:
                 automaton.add_word(a, a)
             automaton.make_automaton()
             self._automaton = automaton
+        pieces = [_prefilter_piece(a) for a in self.anchors]
+        self._pieces: list[bytes] | None = None if None in pieces or not pieces else sorted(set(pieces))  # type: ignore[arg-type]
+        self._reach = max((len(a) for a in self.anchors), default=0)
+        self._multiline = any("\n" in a for a in self.anchors)
+        self.prefilter_enabled = True
+        self._prefilter: Any = None
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_prefilter"] = None  # RE2 objects do not pickle; rebuilt on first use
+        return state
 
     @property
     def accelerated(self) -> bool:
         return self._automaton is not None
 
+    def _compiled_prefilter(self) -> Any:
+        if self._prefilter is None:
+            self._prefilter = False
+            re2 = re2_module() if self.prefilter_enabled and self._pieces else None
+            if re2 is not None:
+                try:
+                    opts = re2.Options()
+                    opts.encoding = re2.Options.Encoding.LATIN1
+                    opts.max_mem = PREFILTER_MAX_MEM
+                    opts.log_errors = False
+                    opts.never_capture = True
+                    alternation = "|".join(
+                        "".join(chr(c) if chr(c).isalnum() and c < 128 else f"\\x{c:02x}" for c in p)
+                        for p in self._pieces or []
+                    )
+                    compiled = re2._re2.RE2(f"(?s:{alternation})".encode("latin-1"), opts)
+                    if compiled.ok():
+                        self._prefilter = (compiled, re2._Anchor.UNANCHORED)
+                except Exception:  # an unexpected google-re2 build: the automaton does the work
+                    self._prefilter = False
+        return self._prefilter
+
     def hits(self, lowered: str) -> list[tuple[int, str]]:
-        """(start offset, anchor) of every anchor occurrence, in ascending order."""
+        """(start offset, anchor) of every anchor occurrence in lower-cased text, by position."""
         if not self.anchors:
             return []
         if self._automaton is not None:
-            return [(end - len(a) + 1, a) for end, a in self._automaton.iter(lowered)]
+            return sorted((end - len(a) + 1, a) for end, a in self._automaton.iter(lowered))
         return self.hits_pure_python(lowered)
 
     def hits_pure_python(self, lowered: str) -> list[tuple[int, str]]:
@@ -82,6 +159,70 @@ class AnchorIndex:
                 i = find(a, i + 1)
         out.sort()
         return out
+
+    def line_hits(self, text: str) -> Iterator[tuple[int, int, list[tuple[int, str]]]]:
+        """(line start, line end, hits) for every line where an anchor starts, in order.
+
+        A hit belongs to the line its first character is on (a newline counts
+        as the end of the line it closes). Offsets are into ``text``.
+        """
+        if not self.anchors or not text:
+            return
+        per_char = _WIDE_LOWER in text
+        prefilter = self._compiled_prefilter() if len(text) >= PREFILTER_MIN_CHARS else False
+        if prefilter and _LOWERS_TO_ASCII not in text:
+            yield from self._prefiltered_line_hits(text, per_char, prefilter)
+            return
+        yield from self._group_by_line(text, self.hits(lower_keeping_offsets(text, per_char)))
+
+    @staticmethod
+    def _group_by_line(text: str, hits: list[tuple[int, str]]) -> Iterator[tuple[int, int, list[tuple[int, str]]]]:
+        line_start, line_end = -1, -1
+        group: list[tuple[int, str]] = []
+        for pos, anchor in hits:
+            if not (line_start <= pos < line_end):
+                if group:
+                    yield line_start, line_end, group
+                line_start = text.rfind("\n", 0, pos) + 1
+                line_end = text.find("\n", pos)
+                if line_end < 0:
+                    line_end = len(text)
+                group = []
+            group.append((pos, anchor))
+        if group:
+            yield line_start, line_end, group
+
+    def _prefiltered_line_hits(
+        self, text: str, per_char: bool, prefilter: Any
+    ) -> Iterator[tuple[int, int, list[tuple[int, str]]]]:
+        compiled, unanchored = prefilter
+        data = text.encode("utf-8", "surrogatepass").lower()
+        same_offsets = len(data) == len(text)
+        size = len(data)
+        reach = self._reach if self._multiline else 1
+        b_done, c_done = 0, 0  # a byte offset and the character offset it corresponds to
+        pos = 0
+        while pos < size:
+            start = compiled.Match(unanchored, data, pos, size)[0][0]
+            if start < 0:
+                return
+            b_ls = data.rfind(b"\n", 0, start) + 1
+            b_le = data.find(b"\n", start)
+            if b_le < 0:
+                b_le = size
+            if same_offsets:
+                ls, le = b_ls, b_le
+            else:
+                ls = c_done + len(data[b_done:b_ls].decode("utf-8", "surrogatepass"))
+                le = ls + len(data[b_ls:b_le].decode("utf-8", "surrogatepass"))
+                b_done, c_done = b_le, le
+            pos = b_le + 1
+            # Exact hits on this line only: anchors starting in [ls, le] (le is its newline).
+            seg_end = min(len(text), le + reach)
+            lowered = lower_keeping_offsets(text[ls:seg_end], per_char)
+            hits = [(ls + p, a) for p, a in self.hits(lowered) if p <= le - ls]
+            if hits:
+                yield from self._group_by_line(text, hits)
 
 
 class Matcher:
@@ -121,6 +262,7 @@ class Matcher:
         self.index = AnchorIndex(self._by_anchor)
         if pure_python:
             self.index._automaton = None
+            self.index.prefilter_enabled = False
 
     def scan(self, raw: str, normalized: Normalized | None = None) -> list[Match]:
         """All matches in ``raw``, overlaps resolved to the most specific entry."""
@@ -129,27 +271,18 @@ class Matcher:
 
     def _raw_hits(self, norm: Normalized, raw: str) -> list[tuple[tuple, Match]]:
         text = norm.text
-        lowered = text.lower()
-        if len(lowered) != len(text):  # a few characters lower-case to two; keep offsets
-            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
         candidates: dict[int, tuple[int, dict[int, int]]] = {}
-        line_start, line_end = -1, -1
-        current: dict[int, int] = {}
         by_anchor = self._by_anchor
-        for pos, anchor in self.index.hits(lowered):
-            if not (line_start <= pos < line_end):
-                line_start = text.rfind("\n", 0, pos) + 1
-                line_end = text.find("\n", pos)
-                if line_end < 0:
-                    line_end = len(text)
-                entry = candidates.get(line_start)
-                if entry is None:
-                    current = {}
-                    candidates[line_start] = (line_end, current)
-                else:
-                    current = entry[1]
-            for ref in by_anchor[anchor]:
-                current.setdefault(ref, pos)
+        for line_start, line_end, hits in self.index.line_hits(text):
+            entry = candidates.get(line_start)
+            if entry is None:
+                current: dict[int, int] = {}
+                candidates[line_start] = (line_end, current)
+            else:
+                current = entry[1]
+            for pos, anchor in hits:
+                for ref in by_anchor[anchor]:
+                    current.setdefault(ref, pos)
         found: list[tuple[tuple, Match]] = []
         for ls, (le, refs) in candidates.items():
             for ref, pos in refs.items():

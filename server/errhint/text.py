@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate, chain, islice
+from operator import gt, sub
 
 # CSI (colours, cursor moves), OSC (titles, hyperlinks, shell integration marks,
 # terminated by BEL or ST), and the remaining two-character escapes.
@@ -168,6 +170,12 @@ def _carriage_return_edits(raw: str) -> list[tuple[int, int, str]]:
 
 def _drop_nested(edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Keep edits disjoint: an edit inside a wider one (an escape inside a join) goes."""
+    if len(edits) < 2:
+        return edits
+    starts = [e[0] for e in edits]
+    ends = [e[1] for e in edits]
+    if not any(map(gt, ends, islice(starts, 1, None))):  # sorted and already disjoint: the usual case
+        return edits
     kept: list[tuple[int, int, str]] = []
     for s, e, r in edits:
         if kept and s < kept[-1][1]:
@@ -179,26 +187,27 @@ def _drop_nested(edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]
 
 
 def cleaned_arrays(edits: list[tuple[int, int, str]]) -> tuple[list[int], ...]:
-    norm_starts, orig_starts, orig_ends, repl_lens = [], [], [], []
-    shift = 0
-    for s, e, r in edits:
-        norm_starts.append(s - shift)
-        orig_starts.append(s)
-        orig_ends.append(e)
-        repl_lens.append(len(r))
-        shift += (e - s) - len(r)
+    if not edits:
+        return [], [], [], []
+    orig_starts = [e[0] for e in edits]
+    orig_ends = [e[1] for e in edits]
+    repl_lens = [len(e[2]) for e in edits]
+    # Shift before each edit = total (removed - inserted) of the edits before it.
+    net = map(sub, map(sub, orig_ends, orig_starts), repl_lens)
+    shifts = accumulate(net, initial=0)
+    norm_starts = list(map(sub, orig_starts, shifts))
     return norm_starts, orig_starts, orig_ends, repl_lens
 
 
 def _apply(raw: str, edits: list[tuple[int, int, str]]) -> Normalized:
-    parts: list[str] = []
-    last = 0
-    for s, e, r in edits:
-        parts.append(raw[last:s])
-        parts.append(r)
-        last = e
-    parts.append(raw[last:])
-    return Normalized("".join(parts), *cleaned_arrays(edits))
+    if not edits:
+        return Normalized(raw)
+    starts = [e[0] for e in edits]
+    ends = [e[1] for e in edits]
+    # Kept text runs between edits, each followed by its edit's replacement.
+    kept = map(raw.__getitem__, map(slice, chain((0,), ends), starts))
+    text = "".join(chain.from_iterable(zip(kept, [e[2] for e in edits], strict=True))) + raw[ends[-1] :]
+    return Normalized(text, *cleaned_arrays(edits))
 
 
 def strip_log_prefix(line: str) -> int:
@@ -208,25 +217,34 @@ def strip_log_prefix(line: str) -> int:
 
 
 class LineIndex:
-    """Offset -> (line, column) lookups over one text, built once per text."""
+    """Offset -> (line, column) lookups over one text.
+
+    Lookups in ascending order (how findings are located) walk forward with
+    C-speed ``str.count``; only a lookup that goes backwards builds the full
+    table of line starts.
+    """
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._starts: list[int] | None = None
+        self._cursor = 0  # offset up to which newlines have been counted
+        self._cursor_line = 0
 
     def _line_starts(self) -> list[int]:
         if self._starts is None:
             starts = [0]
-            find = self._text.find
-            i = find("\n")
-            while i >= 0:
-                starts.append(i + 1)
-                i = find("\n", i + 1)
+            starts.extend(accumulate(len(line) + 1 for line in self._text.split("\n")))
+            starts.pop()
             self._starts = starts
         return self._starts
 
     def position(self, offset: int) -> tuple[int, int]:
         """0-based line and column (in code points) of an offset."""
+        if self._starts is None and offset >= self._cursor:
+            text = self._text
+            self._cursor_line += text.count("\n", self._cursor, offset)
+            self._cursor = offset
+            return self._cursor_line, offset - (text.rfind("\n", 0, offset) + 1)
         starts = self._line_starts()
         line = bisect_right(starts, offset) - 1
         return line, offset - starts[line]
@@ -237,4 +255,6 @@ class LineIndex:
 
     @property
     def line_count(self) -> int:
-        return len(self._line_starts())
+        if self._starts is None:
+            return self._text.count("\n") + 1
+        return len(self._starts)
