@@ -29,7 +29,7 @@ lint: venv
 	$(BIN)/errhint validate
 
 bench: venv
-	$(BIN)/python bench/run.py
+	command -v rg >/dev/null || apt-get install -y ripgrep >/dev/null 2>&1 || echo 'ripgrep not installed: no rg rows'; $(BIN)/python bench/run.py
 
 fuzz: venv
 	ERRHINT_FUZZ_EXAMPLES=5000 $(BIN)/python -m pytest -q tests/test_document.py

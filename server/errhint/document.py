@@ -88,8 +88,8 @@ class LiveDocument:
         for f in self.findings:
             if f.end_line < inner_lo:
                 kept_before.append(f)
-            elif f.line > inner_hi_old:
-                kept_after.append(replace(f, line=f.line + delta, end_line=f.end_line + delta))
+            elif f.line > inner_hi_old:  # unchanged findings keep their identity when no lines moved
+                kept_after.append(replace(f, line=f.line + delta, end_line=f.end_line + delta) if delta else f)
             else:  # touches the inner band: widen it so the replacement can be re-found whole
                 inner_lo = min(inner_lo, f.line)
                 inner_hi_old = max(inner_hi_old, f.end_line)
