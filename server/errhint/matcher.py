@@ -96,13 +96,8 @@ class AnchorIndex:
 
     def __init__(self, anchors: Iterable[str]) -> None:
         self.anchors = sorted(set(anchors))
-        self._automaton = None
-        if _ahocorasick is not None and self.anchors:
-            automaton = _ahocorasick.Automaton()
-            for a in self.anchors:
-                automaton.add_word(a, a)
-            automaton.make_automaton()
-            self._automaton = automaton
+        self.automaton_enabled = True
+        self._built: Any = None  # the Aho-Corasick automaton, built on first use (about 1 ms; not pickled)
         pieces = [_prefilter_piece(a) for a in self.anchors]
         self._pieces: list[bytes] | None = None if None in pieces or not pieces else sorted(set(pieces))  # type: ignore[arg-type]
         self._reach = max((len(a) for a in self.anchors), default=0)
@@ -113,7 +108,20 @@ class AnchorIndex:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_prefilter"] = None  # RE2 objects do not pickle; rebuilt on first use
+        state["_built"] = None  # rebuilding the automaton is cheaper than unpickling it
         return state
+
+    @property
+    def _automaton(self) -> Any:
+        if self._built is None:
+            self._built = False
+            if _ahocorasick is not None and self.anchors and self.automaton_enabled:
+                automaton = _ahocorasick.Automaton()
+                for a in self.anchors:
+                    automaton.add_word(a, a)
+                automaton.make_automaton()
+                self._built = automaton
+        return self._built or None
 
     @property
     def accelerated(self) -> bool:
@@ -261,7 +269,7 @@ class Matcher:
         self._by_anchor = {a: tuple(refs) for a, refs in by_anchor.items()}
         self.index = AnchorIndex(self._by_anchor)
         if pure_python:
-            self.index._automaton = None
+            self.index.automaton_enabled = False
             self.index.prefilter_enabled = False
 
     def scan(self, raw: str, normalized: Normalized | None = None) -> list[Match]:
