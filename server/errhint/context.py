@@ -114,11 +114,16 @@ class RankedFix:
 
 
 def _order(value: bool | None) -> int:
-    return 0 if value is True else (1 if value is None else 2)
+    """Detected here first; otherwise keep the author's frequency order.
+
+    A check that does not hold is weak evidence (an entry's check often tests one
+    precondition of a cause, not the cause), so it is reported but never demotes.
+    """
+    return 0 if value is True else 1
 
 
 def rank_causes(entry: Entry, machine: Machine) -> list[RankedCause]:
-    """Causes whose check holds here first, undecided next, ruled out last."""
+    """Causes whose check holds here first, then the rest in the entry's order."""
     ranked = [RankedCause(c, evaluate(c.check, machine), i) for i, c in enumerate(entry.causes)]
     return sorted(ranked, key=lambda r: (_order(r.result.value), r.rank))
 
