@@ -240,7 +240,10 @@ def terminal_card(card: Card, style: Style, width: int = 80, finding: Finding | 
         limit = None if full else 2
         for i, rf in enumerate(card.fixes[:limit], 1):
             lines.append(_wrap(rf.fix.title, width, indent="     ", first=f"  {i}. "))
-            for shell, cmd in fix_commands(rf.fix):
+            commands = fix_commands(rf.fix)
+            if commands and e.pack != "bundled":  # said next to the command, so it is never taken for bundled
+                lines.append(style.yellow(f"     command from {PACK_LABELS.get(e.pack, e.pack)}, not errhint's own:"))
+            for shell, cmd in commands:
                 label = SHELL_LABELS.get(shell, shell)
                 for n, cmd_line in enumerate(cmd.splitlines()):
                     prefix = f"     {label}: " if n == 0 else " " * (len(label) + 7)
@@ -384,7 +387,8 @@ def github_annotation(f: Finding) -> str:
         f"file={_gh_escape(f.path, True)},line={f.line + 1},col={f.column + 1},"
         f"endLine={f.end_line + 1},endColumn={f.end_column + 1},title={_gh_escape(redact(e.title), True)}"
     )
-    return f"::{level} {props}::{_gh_escape(redact(f'{e.quick_fix} ({e.id})'))}"
+    origin = "" if e.pack == "bundled" else f" [from {PACK_LABELS.get(e.pack, e.pack)}]"
+    return f"::{level} {props}::{_gh_escape(redact(f'{e.quick_fix} ({e.id}){origin}'))}"
 
 
 # --- report -----------------------------------------------------------------

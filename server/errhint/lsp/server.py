@@ -30,7 +30,7 @@ from ..document import LiveDocument, ScanOptions
 from ..engine import Engine, EngineOptions
 from ..findings import Finding
 from ..redact import redact
-from ..render import build_card, markdown_card, report_markdown
+from ..render import PACK_LABELS, build_card, markdown_card, report_markdown
 from . import convert
 from .settings import Settings, is_knowledge_yaml, is_watched, load_workspace_settings
 
@@ -625,6 +625,9 @@ def cmd_open_guide(ls: ErrhintServer, args: Any) -> dict | None:
 def _fix_text(args: Any) -> str:
     commands = _commands(args)
     lines = [f"# {shell}\n{cmd}" for shell, cmd in commands.items()]
+    pack = _str(args, "pack", "bundled")
+    if pack != "bundled":  # a command from a cloned repository's pack must never pass for a bundled one
+        lines.insert(0, f"# from {PACK_LABELS.get(pack, 'a knowledge pack that is not bundled')}, not errhint's own")
     return redact("\n".join(lines))
 
 
