@@ -32,7 +32,7 @@ bench: venv
 	command -v rg >/dev/null || apt-get install -y ripgrep >/dev/null 2>&1 || echo 'ripgrep not installed: no rg rows'; $(BIN)/python bench/run.py
 
 fuzz: venv
-	ERRHINT_FUZZ_EXAMPLES=5000 $(BIN)/python -m pytest -q tests/test_document.py
+	ERRHINT_FUZZ_EXAMPLES=5000 ERRHINT_FUZZ_LSP_EXAMPLES=5000 $(BIN)/python -m pytest -q -p no:logging tests/test_document.py tests/test_hardening_lsp_fuzz.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache dist build

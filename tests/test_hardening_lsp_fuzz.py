@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from conftest import SEED_LINE, entry_yaml
 from hardening_rpc import RpcServer, server_env
 
-EXAMPLES = int(os.environ.get("ERRHINT_FUZZ_LSP_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("ERRHINT_FUZZ_LSP_EXAMPLES", "200"))
 
 PIECES = [
     "BOOM-1",
