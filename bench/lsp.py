@@ -26,9 +26,9 @@ SERVER_REQUESTS = ("workspace/configuration", "client/registerCapability", "wind
 class Client:
     """Just enough LSP client: send requests/notifications, wait for a message."""
 
-    def __init__(self, cmd: list[str]) -> None:
+    def __init__(self, cmd: list[str], stderr=subprocess.DEVNULL) -> None:
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
         self.inbox: queue.Queue = queue.Queue()
         self._id = 0
         threading.Thread(target=self._read, daemon=True).start()
@@ -66,7 +66,10 @@ class Client:
             left = deadline - time.perf_counter()
             if left <= 0:
                 raise TimeoutError("no matching message from the server")
-            at, msg = self.inbox.get(timeout=left)
+            try:
+                at, msg = self.inbox.get(timeout=left)
+            except queue.Empty:
+                raise TimeoutError("no matching message from the server") from None
             if msg.get("method") in SERVER_REQUESTS:
                 self._reply(msg)
                 continue
@@ -147,10 +150,10 @@ def startup(repeat: int) -> tuple[float, float]:
     return statistics.median(serve), statistics.median(floor)
 
 
-def end_to_end(sizes: list[int], examples: list[str], edits: int) -> dict[str, float]:
-    """First diagnostics on the first size; median republish after a one-line edit for every size."""
+def end_to_end(sizes: list[int], examples: list[str], edits: int, stderr=subprocess.DEVNULL) -> dict[str, float]:
+    """Seconds to first diagnostics and median republish after a one-line edit, per document size."""
     out: dict[str, float] = {}
-    c = Client(serve_cmd())
+    c = Client(serve_cmd(), stderr=stderr)
     try:
         c.initialize()
         for n in sizes:
@@ -204,16 +207,20 @@ def server_side(sizes: list[int], examples: list[str], edits: int) -> dict[str, 
     for n in sizes:
         doc = LiveDocument(document(n, examples), matcher)
         line = n // 2
-        times = []
+        times, rescans = [], []
         for v in range(edits):
             t = time.perf_counter()
             if v % 2 == 0:
                 doc.edit(line, 0, line, 0, "y")
             else:
                 doc.edit(line, 0, line, 1, "")
+            t_edit = time.perf_counter()
             convert.diagnostics_for(doc, "utf-16", 1000)
             times.append(time.perf_counter() - t)
+            rescans.append(t_edit - t)
         out[f"edit {n}"] = statistics.median(times)
+        out[f"rescan {n}"] = statistics.median(rescans)
+        out[f"findings {n}"] = len(doc.findings)
     return out
 
 

@@ -9,6 +9,7 @@ user's cache directory (mode 0700) and is only ever read by the same user.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -55,7 +56,8 @@ def load(packs: list[Pack]) -> tuple[Catalog, Matcher]:
         path = cache_dir() / f"catalog-{key}.pickle"
         if path.is_file():
             with open(path, "rb") as fh:
-                catalog, matcher = pickle.load(fh)
+                data = fh.read()
+            catalog, matcher = _unpickle(data)
             return catalog, matcher
     except Exception:
         path = None
@@ -63,6 +65,18 @@ def load(packs: list[Pack]) -> tuple[Catalog, Matcher]:
     if path is not None:
         _store(path, (catalog, matcher))
     return catalog, matcher
+
+
+def _unpickle(data: bytes):
+    """pickle.loads with the cyclic GC paused: unpickling creates tens of thousands of
+    objects and would otherwise trigger repeated collections (about a third of load time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def build(packs: list[Pack]) -> tuple[Catalog, Matcher]:
