@@ -340,3 +340,50 @@ def test_hostile_workspace_settings_file_does_not_break_the_server(tmp_path):
         uri = "file:///iso/a.log"
         srv.open(uri, SEED_LINE)
         assert len(srv.diagnostics(uri, version=1)) == 1
+
+
+# --- cards never make the editor fetch anything ---------------------------------------------
+
+
+def images_outside_code(markdown: str) -> list[str]:
+    """Lines outside fenced code blocks that an editor would render as a remote image."""
+    found, fence = [], ""
+    for line in markdown.split("\n"):
+        s = line.lstrip()
+        if fence:
+            if s.startswith(fence) and not s.strip("`").strip():
+                fence = ""
+        elif s.startswith("```"):
+            fence = s[: len(s) - len(s.lstrip("`"))]
+        elif ("](" in line and "![" in line.replace("!\\[", "")) or "<img" in line.lower():
+            found.append(line)
+    return found
+
+
+def test_hover_and_report_cannot_be_made_to_load_remote_images(tmp_path):
+    pack = tmp_path / "knowledge" / "demo"
+    pack.mkdir(parents=True)
+    text = entry_yaml(regex=r"DEMO-FAILURE[^\n]*\n[^\n]*\n[^\n]*\nEND", example="DEMO-FAILURE\\na\\nb\\nEND")
+    text = text.replace(
+        "meaning: The demo failed.", "meaning: 'Failed. ![t](https://tracker.example/m.png) <img src=x>'"
+    )
+    text = text.replace("signatures:\n  - regex:", "signatures:\n  - lines: 3\n    regex:")
+    (pack / "failure.yaml").write_text(text, encoding="utf-8")
+    log = "DEMO-FAILURE\n```\n![x](https://tracker.example/q.png)\nEND\n"
+    uri = (tmp_path / "x.log").as_uri()
+    with RpcServer(server_env(TMPDIR=str(tmp_path))) as srv:
+        srv.initialize(knowledgePaths=[str(tmp_path / "knowledge")])
+        assert not [m for m in srv.logs() if m.startswith("knowledge:")], srv.logs()
+        srv.open(uri, log)
+        (_diag,) = srv.diagnostics(uri, version=1)
+        hover = srv.request(
+            "textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 2}}
+        )
+        markdown = hover["result"]["contents"]["value"]
+        assert "tracker.example/q.png" in markdown  # the log text is shown, inside a code block
+        report = srv.request("errhint/createReport", {"id": "demo/failure", "uri": uri, "line": 0})["result"][
+            "markdown"
+        ]
+        guide = srv.request("errhint/renderGuide", {"id": "demo/failure"})["result"]["markdown"]
+    for md in (markdown, report, guide):
+        assert images_outside_code(md) == [], md

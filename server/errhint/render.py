@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import shutil
 import textwrap
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from .findings import Finding
 from .model import Entry, Fix
 from .redact import redact
 
+_BACKTICKS = re.compile(r"`{3,}")
 PACK_LABELS = {
     "bundled": "bundled knowledge",
     "user": "your user knowledge pack",
@@ -71,6 +73,33 @@ def fix_commands(fix: Fix) -> list[tuple[str, str]]:
     return [(shell, redact(cmd)) for shell, cmd in fix.commands.items()]
 
 
+def fenced(text: str, lang: str = "text") -> str:
+    """A code block that text cannot close early: the fence is longer than any backtick run in it."""
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{lang}\n{text}\n{fence}"
+
+
+def no_remote_images(markdown: str) -> str:
+    """Turn image syntax outside code blocks into plain text, so showing a card never fetches a URL.
+
+    Untrusted packs and matched log text end up in hover cards; an editor that renders
+    ``![](https://…)`` would make a network request on errhint's behalf.
+    """
+    out, fence = [], ""
+    for line in markdown.split("\n"):
+        stripped = line.lstrip()
+        if fence:
+            if stripped.startswith(fence) and not stripped.strip("`").strip():
+                fence = ""
+        elif stripped.startswith("```"):
+            fence = stripped[: len(stripped) - len(stripped.lstrip("`"))]
+        elif "![" in line or "<img" in line.lower():
+            line = line.replace("![", "!\\[").replace("<img", "&lt;img").replace("<IMG", "&lt;IMG")
+        out.append(line)
+    return "\n".join(out)
+
+
 def _md_bullets(items: list[str]) -> str:
     return "\n".join(f"- {i}" for i in items)
 
@@ -81,7 +110,7 @@ def _md_fix(rf: RankedFix, number: int, trusted_note: str) -> str:
     if rf.result.value is True and rf.result.description:
         parts[0] += f" — *applies here: {rf.result.description}*"
     for shell, cmd in fix_commands(fix):
-        parts.append(f"{SHELL_LABELS.get(shell, shell)}:\n```{SHELL_FENCES.get(shell, 'sh')}\n{cmd}\n```")
+        parts.append(f"{SHELL_LABELS.get(shell, shell)}:\n{fenced(cmd, SHELL_FENCES.get(shell, 'sh'))}")
     if fix.then:
         parts.append(f"Then: {fix.then}")
     if fix.caution:
@@ -101,7 +130,7 @@ def markdown_card(card: Card, full: bool = True) -> str:
     meta.append(pack_note(e))
     out.append(" · ".join(meta) + f" · `{e.id}`")
     if card.matched_text:
-        out.append(f"```text\n{redact(card.matched_text.strip())[:500]}\n```")
+        out.append(fenced(redact(card.matched_text.strip())[:500]))
     out.append(redact(e.meaning))
     untrusted = (
         ""
@@ -118,7 +147,7 @@ def markdown_card(card: Card, full: bool = True) -> str:
     if not full:
         if e.sources:
             out.append(f"[Source: {e.sources[0].title}]({e.sources[0].url})")
-        return "\n\n".join(out)
+        return no_remote_images(redact("\n\n".join(out)))
     if len(card.causes) > 1:
         out.append(
             "#### Likely causes\n\n" + "\n".join(f"{i}. {cause_line(rc)}" for i, rc in enumerate(card.causes, 1))
@@ -144,7 +173,7 @@ def markdown_card(card: Card, full: bool = True) -> str:
             "#### Sources\n\n"
             + _md_bullets([f"[{s.title}]({s.url})" + (f" — {s.note}" if s.note else "") for s in e.sources])
         )
-    return redact("\n\n".join(out))
+    return no_remote_images(redact("\n\n".join(out)))
 
 
 # --- terminal ---------------------------------------------------------------
@@ -415,9 +444,7 @@ def report_markdown(
             "",
             f"Matched at line {finding.line + 1}, column {finding.column + 1}:",
             "",
-            "```text",
-            redact(finding.match.text.strip()),
-            "```",
+            fenced(redact(finding.match.text.strip())),
         ]
     out += ["", "### Checks on this machine (presence only, no values)", ""]
     checks = [rc for rc in card.causes if rc.result.value is not None]
@@ -435,7 +462,7 @@ def report_markdown(
     if e.sources:
         out += ["", "### References", ""] + [f"- {s.title}: {s.url}" for s in e.sources]
     out += ["", "_Secrets in this report were masked by errhint._"]
-    return redact("\n".join(out))
+    return no_remote_images(redact("\n".join(out)))
 
 
 def terminal_width() -> int:
