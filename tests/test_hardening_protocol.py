@@ -101,6 +101,18 @@ def test_bad_notifications_are_ignored(srv):
     still_serving(srv)
 
 
+def test_invalid_params_on_a_request_is_invalid_params_error(srv):
+    reply = srv.request("textDocument/hover", {"textDocument": 42})
+    assert reply["error"]["code"] == -32602 and "textDocument/hover" in reply["error"]["message"]
+    reply = srv.request("textDocument/hover", {"textDocument": {"uri": URI}})  # position missing
+    assert reply["error"]["code"] == -32602
+    srv.send_raw(frame(b'{"jsonrpc": "2.0", "id": 777, "no_method": true}'))
+    srv.send_raw(frame(b"[1, 2, 3]"))
+    err = srv.wait_for(lambda m: m.get("error", {}).get("code") == -32600)
+    assert err["error"]["message"]
+    still_serving(srv)
+
+
 def test_unknown_method_is_method_not_found(srv):
     reply = srv.request("errhint/noSuchMethod", {})
     assert reply["error"]["code"] == -32601
