@@ -387,3 +387,31 @@ def test_hover_and_report_cannot_be_made_to_load_remote_images(tmp_path):
         guide = srv.request("errhint/renderGuide", {"id": "demo/failure"})["result"]["markdown"]
     for md in (markdown, report, guide):
         assert images_outside_code(md) == [], md
+
+
+def test_markdown_files_are_private_and_do_not_follow_planted_symlinks(tmp_path):
+    """Another local user may pre-create the shared temp folder with symlinks to this user's files."""
+    shared_tmp = tmp_path / "tmp"
+    planted = shared_tmp / "errhint"
+    planted.mkdir(parents=True)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    for name in ("errhint-report.md", SEED_ID.replace("/", "__") + ".md"):
+        (planted / name).symlink_to(victim)
+    uri = (tmp_path / "s.log").as_uri()
+    with RpcServer(server_env(TMPDIR=str(shared_tmp))) as srv:
+        srv.initialize()
+        srv.open(uri, SEED_LINE)
+        srv.diagnostics(uri, version=1)
+        shown = []
+        for command, args in (
+            ("errhint.createReport", {"id": SEED_ID, "uri": uri, "line": 0}),
+            ("errhint.openGuide", {"id": SEED_ID}),
+        ):
+            reply = srv.request("workspace/executeCommand", {"command": command, "arguments": [args]})
+            shown.append(Path(reply["result"]["uri"].removeprefix("file://")))
+    assert victim.read_text() == "precious\n"
+    for path in shown:
+        assert path.is_file() and not path.is_symlink() and path.parent != planted
+        assert (path.parent.stat().st_mode & 0o777) == 0o700
+        assert "Claude Code" in path.read_text()

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -586,12 +587,28 @@ def on_code_action(ls: ErrhintServer, params: types.CodeActionParams) -> list[ty
 # --- commands (server side) ---------------------------------------------------
 
 
+_private_dir: Path | None = None
+
+
+def _markdown_dir() -> Path:
+    """A directory only this user can write, made fresh for this server process.
+
+    A fixed name under the shared temp directory (``/tmp/errhint``) could be
+    created first by another local user, with symlinks in it pointing at this
+    user's files; ``mkdtemp`` makes a new 0700 directory with a random name.
+    """
+    global _private_dir
+    if _private_dir is None or not _private_dir.is_dir():
+        _private_dir = Path(tempfile.mkdtemp(prefix="errhint-"))
+    return _private_dir
+
+
 def _show_markdown(ls: ErrhintServer, name: str, markdown: str) -> str:
-    """Write markdown to a temporary file and ask the client to show it."""
-    folder = Path(tempfile.gettempdir()) / "errhint"
-    folder.mkdir(exist_ok=True)
-    path = folder / name
-    path.write_text(markdown, encoding="utf-8")
+    """Write markdown to a private temporary file and ask the client to show it."""
+    path = _markdown_dir() / Path(name).name
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    with os.fdopen(os.open(path, flags, 0o600), "w", encoding="utf-8") as fh:
+        fh.write(markdown)
     uri = from_fs_path(str(path)) or path.as_uri()
     try:
         ls.window_show_document(types.ShowDocumentParams(uri=uri, take_focus=True))
