@@ -19,7 +19,7 @@ import pytest
 from conftest import SEED_LINE, entry_yaml, errhint_cmd
 from errhint.cli import main
 from errhint.redact import MASK, redact
-from hardening_rpc import RpcServer, server_env
+from hardening_rpc import RpcServer, encode, server_env
 from secrets_corpus import ORDINARY, corpus
 
 SECRETS = corpus()
@@ -222,3 +222,24 @@ def test_language_server_surfaces_carry_no_secret(secret_pack, tmp_path):
             assert not leaks(path.read_text(encoding="utf-8")), path
         err = b"".join(srv.stderr_chunks).decode("utf-8", "replace")
         assert not leaks(err), err[-2000:]
+
+
+def test_server_stderr_is_redacted_even_for_rejected_messages():
+    """pygls logs a traceback quoting what it could not structure; that goes through redaction too."""
+    with RpcServer(server_env()) as srv:
+        srv.initialize()
+        for s in SECRETS[:10]:
+            srv.notify("textDocument/didOpen", {"textDocument": {"uri": s.line, "languageId": 5, "text": s.line}})
+            srv.notify("workspace/didChangeConfiguration", {"settings": {"errhint": {"knowledgePaths": s.line}}})
+            srv.request("textDocument/hover", {"textDocument": {"uri": s.line}, "position": s.line})
+            wrong_version = {
+                "jsonrpc": "1.0",
+                "method": "textDocument/didClose",
+                "params": {"textDocument": {"uri": s.line}},
+            }
+            srv.send_raw(encode(wrong_version))  # pygls logs the whole message it refuses
+        srv.drain(0.5)
+    err = b"".join(srv.stderr_chunks).decode("utf-8", "replace")
+    assert "Unable to deserialize" in err or err  # pygls did complain ...
+    assert not leaks(err), leaks(err)  # ... without quoting a secret
+    assert not leaks(json.dumps(srv.seen)), leaks(json.dumps(srv.seen))

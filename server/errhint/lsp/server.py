@@ -798,8 +798,17 @@ def req_reload(ls: ErrhintServer, params: Any) -> dict:
     return {"entries": len(ls.engine.catalog), "errors": problems}
 
 
+class _RedactingFormatter(logging.Formatter):
+    """stderr is the editor's output panel: log lines (and pygls tracebacks quoting params) are redacted too."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
 def start(tcp: str | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="errhint: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(_RedactingFormatter("errhint: %(message)s"))
     if tcp:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))
