@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, islice
-from operator import gt, sub
+from itertools import accumulate
 
 # CSI (colours, cursor moves), OSC (titles, hyperlinks, shell integration marks,
 # terminated by BEL or ST), and the remaining two-character escapes.
@@ -132,7 +131,7 @@ def normalize(raw: str) -> Normalized:
         edits = _drop_nested(sorted(edits + _carriage_return_edits(raw)))
     if edits:
         cleaned = _apply(raw, edits)
-        first = Normalized(cleaned.text, *cleaned_arrays(edits))
+        first = cleaned  # _apply already built the offset arrays
         joins = _json_join_edits(first.text) if "{" in first.text else []
         if not joins:
             return first
@@ -151,6 +150,8 @@ def _carriage_return_edits(raw: str) -> list[tuple[int, int, str]]:
     """Remove the CR of CRLF, and text a lone CR overwrote (progress bars keep their last frame)."""
     edits: list[tuple[int, int, str]] = []
     n = len(raw)
+    line_start = 0  # start of the line holding ``searched`` (found incrementally: linear in the text)
+    searched = 0
     for m in _CR.finditer(raw):
         pos = m.start()
         nxt = raw[pos + 1] if pos + 1 < n else "\n"
@@ -159,23 +160,21 @@ def _carriage_return_edits(raw: str) -> list[tuple[int, int, str]]:
             continue
         if nxt == "\r":
             continue  # the next CR decides
-        line_start = raw.rfind("\n", 0, pos) + 1
-        if edits and edits[-1][1] > line_start:  # extend the overwrite already removed on this line
-            line_start = edits[-1][0] if edits[-1][0] >= line_start else line_start
-            if edits[-1][0] >= raw.rfind("\n", 0, pos) + 1:
+        newline = raw.rfind("\n", searched, pos)
+        if newline >= 0:
+            line_start = newline + 1
+        searched = pos
+        start = line_start
+        if edits and edits[-1][1] > start:  # extend the overwrite already removed on this line
+            start = edits[-1][0] if edits[-1][0] >= start else start
+            if edits[-1][0] >= line_start:
                 edits.pop()
-        edits.append((line_start, pos + 1, ""))
+        edits.append((start, pos + 1, ""))
     return edits
 
 
 def _drop_nested(edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Keep edits disjoint: an edit inside a wider one (an escape inside a join) goes."""
-    if len(edits) < 2:
-        return edits
-    starts = [e[0] for e in edits]
-    ends = [e[1] for e in edits]
-    if not any(map(gt, ends, islice(starts, 1, None))):  # sorted and already disjoint: the usual case
-        return edits
     kept: list[tuple[int, int, str]] = []
     for s, e, r in edits:
         if kept and s < kept[-1][1]:
@@ -187,27 +186,26 @@ def _drop_nested(edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]
 
 
 def cleaned_arrays(edits: list[tuple[int, int, str]]) -> tuple[list[int], ...]:
-    if not edits:
-        return [], [], [], []
-    orig_starts = [e[0] for e in edits]
-    orig_ends = [e[1] for e in edits]
-    repl_lens = [len(e[2]) for e in edits]
-    # Shift before each edit = total (removed - inserted) of the edits before it.
-    net = map(sub, map(sub, orig_ends, orig_starts), repl_lens)
-    shifts = accumulate(net, initial=0)
-    norm_starts = list(map(sub, orig_starts, shifts))
+    norm_starts, orig_starts, orig_ends, repl_lens = [], [], [], []
+    shift = 0
+    for s, e, r in edits:
+        norm_starts.append(s - shift)
+        orig_starts.append(s)
+        orig_ends.append(e)
+        repl_lens.append(len(r))
+        shift += (e - s) - len(r)
     return norm_starts, orig_starts, orig_ends, repl_lens
 
 
 def _apply(raw: str, edits: list[tuple[int, int, str]]) -> Normalized:
-    if not edits:
-        return Normalized(raw)
-    starts = [e[0] for e in edits]
-    ends = [e[1] for e in edits]
-    # Kept text runs between edits, each followed by its edit's replacement.
-    kept = map(raw.__getitem__, map(slice, chain((0,), ends), starts))
-    text = "".join(chain.from_iterable(zip(kept, [e[2] for e in edits], strict=True))) + raw[ends[-1] :]
-    return Normalized(text, *cleaned_arrays(edits))
+    parts: list[str] = []
+    last = 0
+    for s, e, r in edits:
+        parts.append(raw[last:s])
+        parts.append(r)
+        last = e
+    parts.append(raw[last:])
+    return Normalized("".join(parts), *cleaned_arrays(edits))
 
 
 def strip_log_prefix(line: str) -> int:
