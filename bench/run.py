@@ -327,8 +327,8 @@ def main(argv: list[str] | None = None) -> int:
     def naive():
         t = time.perf_counter()
         hit = set()
-        with open(naive_log, encoding="utf-8", errors="replace") as fh:
-            for n, line in enumerate(fh, 1):
+        with open(naive_log, "rb") as fh:  # lines end at \n only, as for grep and errhint
+            for n, line in enumerate(fh.read().decode("utf-8", "replace").split("\n"), 1):
                 for c in compiled:
                     if c.search(line):
                         hit.add(n)

@@ -61,8 +61,13 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-CHUNK_BYTES = 32 * 1024 * 1024
-CARRY_LINES = 20  # context carried between chunks for multi-line signatures
+# 8 MB chunks: measured on a 100 MB log, faster than 32 MB (the working set stays in cache)
+# and peak RSS drops from ~540 MB to ~200 MB; 2 MB is marginally faster still but
+# cuts the text more often.
+CHUNK_BYTES = 8 * 1024 * 1024
+# Context carried between chunks: covers the longest JSON join (40 lines) and
+# multi-line signatures, so a match near a cut is found whole in the next chunk.
+CARRY_LINES = 64
 
 
 def scan_stream(
