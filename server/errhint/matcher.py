@@ -57,6 +57,7 @@ PREFILTER_MAX_MEM = 64 << 20  # RE2's budget for the prefilter's lazily built DF
 # matcher to per-character lowering where it stays as it is.
 _LOWERS_TO_ASCII = "\u212a"
 _WIDE_LOWER = "\u0130"
+_CONTINUATION_MARKS = bytes(0x80 if 0x80 <= b <= 0xBF else 0 for b in range(256))
 
 
 def lower_keeping_offsets(text: str, per_char: bool) -> str:
@@ -206,6 +207,8 @@ class AnchorIndex:
         compiled, unanchored = prefilter
         data = text.encode("utf-8", "surrogatepass").lower()
         same_offsets = len(data) == len(text)
+        # Characters in a byte range = bytes - UTF-8 continuation bytes (0x80-0xBF), counted in C.
+        marks = b"" if same_offsets else data.translate(_CONTINUATION_MARKS)
         size = len(data)
         reach = self._reach if self._multiline else 1
         b_done, c_done = 0, 0  # a byte offset and the character offset it corresponds to
@@ -221,8 +224,8 @@ class AnchorIndex:
             if same_offsets:
                 ls, le = b_ls, b_le
             else:
-                ls = c_done + len(data[b_done:b_ls].decode("utf-8", "surrogatepass"))
-                le = ls + len(data[b_ls:b_le].decode("utf-8", "surrogatepass"))
+                ls = c_done + (b_ls - b_done) - marks.count(b"\x80", b_done, b_ls)
+                le = ls + (b_le - b_ls) - marks.count(b"\x80", b_ls, b_le)
                 b_done, c_done = b_le, le
             pos = b_le + 1
             # Exact hits on this line only: anchors starting in [ls, le] (le is its newline).
