@@ -30,15 +30,10 @@ _PREFIXED = [
     r"(sk_(?:live|test)_)[0-9A-Za-z]{16,}",  # Stripe
 ]
 
-_SECRET_NAME = (
-    r"[A-Za-z0-9_.\-]*(?:api[_-]?key|apikey|secret|token|passw(?:or)?d|pwd|auth|credential|"
-    r"private[_-]?key|access[_-]?key|session[_-]?key|client[_-]?secret)[A-Za-z0-9_.\-]*"
-)
-
 _RULES: list[tuple[re.Pattern[str], str]] = [
     # PEM private key blocks.
     (
-        re.compile(r"(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----)"),
+        re.compile(r"(-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----)[\s\S]{0,8192}?(-----END [A-Z ]{0,40}PRIVATE KEY-----)"),
         rf"\1{MASK}\2",
     ),
     # JSON Web Tokens: three base64url parts, the first two starting with '{"'.
@@ -47,12 +42,22 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?i)\b(bearer|basic)([ \t]+)[A-Za-z0-9_\-\.=+/~]{8,}"), rf"\1\2{MASK}"),
     (re.compile(r"(?i)\b(token)([ \t]+)(?=[A-Za-z_\-\.=+/~]*\d)[A-Za-z0-9_\-\.=+/~]{16,}"), rf"\1\2{MASK}"),
     # Passwords in URLs: scheme://user:password@host
-    (re.compile(r"\b([a-z][a-z0-9+.\-]*://[^\s:/@]+:)[^\s@/]+(@)"), rf"\1{MASK}\2"),
+    # (bounded parts: an unbounded scheme run made "a.a.a.a…" quadratic)
+    (re.compile(r"\b([a-z][a-z0-9+.\-]{0,31}://[^\s:/@]{1,256}:)[^\s@/]{1,512}(@)"), rf"\1{MASK}\2"),
     *[(re.compile(rf"\b{p}"), rf"\1{MASK}") for p in _PREFIXED],
 ]
 
-# NAME=value / NAME: value / "name": "value" for names that look secret.
-_ASSIGNMENT = re.compile(rf"""(?i)(\b{_SECRET_NAME}["']?[ \t]*[:=][ \t]*["']?)(?!\*\*\*)([^\s"',;&]{{4,}})""")
+# NAME=value / NAME: value / "name": "value" for names that look secret. Found from the
+# separator outwards (not with one regex that starts at every word boundary): a long run
+# of name characters such as "a.a.a.a…" would otherwise cost quadratic time per line.
+_SEPARATOR = re.compile(r"""["']?[ \t]*[:=][ \t]*["']?""")
+_NAME_KEYWORD = re.compile(
+    r"(?i)api[_-]?key|apikey|secret|token|passw(?:or)?d|pwd|auth|credential|"
+    r"private[_-]?key|access[_-]?key|session[_-]?key|client[_-]?secret"
+)
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+_VALUE = re.compile(r"""(?!\*\*\*)[^\s"',;&]{4,}""")
+MAX_NAME = 128
 
 # Words that follow "token"/"auth" in prose and are not secrets.
 _PROSE = re.compile(r"(?i)^(?:expired|invalid|missing|required|has|is|was|not|for|and|the|of|bearer|basic|token)$")
@@ -67,19 +72,48 @@ def redact(text: str) -> str:
         return text
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
-    return _ASSIGNMENT.sub(_mask_assignment, text)
+    return _mask_assignments(text)
 
 
-def _mask_assignment(m: re.Match[str]) -> str:
-    value = m.group(2)
-    if (
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _mask_assignments(text: str) -> str:
+    """Mask the value of every ``name<sep>value`` whose name looks secret (linear time)."""
+    out: list[str] = []
+    done = 0  # text[:done] is settled
+    for sep in _SEPARATOR.finditer(text):
+        s = sep.start()
+        if s < done:
+            continue
+        i, lo = s, max(done, s - MAX_NAME)
+        while i > lo and text[i - 1] in _NAME_CHARS:
+            i -= 1
+        while i < s and (i > 0 and _is_word(text[i - 1])) == _is_word(text[i]):
+            i += 1  # the name starts at a word boundary
+        if i == s or not _NAME_KEYWORD.search(text, i, s):
+            continue
+        value = _VALUE.match(text, sep.end())
+        if value is None or _is_placeholder(value.group(0)):
+            continue
+        out.append(text[done : sep.end()])
+        out.append(MASK)
+        done = value.end()
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _is_placeholder(value: str) -> bool:
+    """Prose ("token: expired"), a placeholder or a number: not a secret."""
+    return bool(
         _PROSE.match(value)
         or value.startswith(("$", "%", "<", "{", "http://", "https://"))
         or _NUMERIC.match(value)
         or (len(value) < 12 and not any(c.isdigit() for c in value))  # a word, not a generated secret
-    ):
-        return m.group(0)  # prose ("token: expired") or a placeholder, not a secret
-    return m.group(1) + MASK
+    )
 
 
 def contains_secret(text: str) -> bool:
