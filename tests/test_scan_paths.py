@@ -98,3 +98,24 @@ def test_normalisation_arrays_map_back():
     for i, ch in enumerate(norm.text):
         if ch != " ":
             assert raw[norm.to_original(i)] == ch
+
+
+def test_normalisation_equals_the_reference_implementation():
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).with_name("reference_text.py")
+    spec = importlib.util.spec_from_file_location("errhint_reference_text", path)
+    ref = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = ref
+    spec.loader.exec_module(ref)
+    pieces = ["a", "b", " ", "\n", "\r", "\r\n", "\x1b[31m", "\x1b[0m", "\x1b]0;t\x07", "\x1b]8;;u\x1b\\",
+              "\x1b]open", "\x1bM", "{", "}", '"k":', "  ", "é", "✓", "\x1b[", "\x1b", "\x07"]
+    rng = random.Random(11)
+    for _ in range(4000):
+        s = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 60)))
+        got, want = normalize(s), ref.normalize(s)
+        assert got.text == want.text, repr(s)
+        arrays = (got._norm_starts, got._orig_starts, got._orig_ends, got._repl_lens)
+        assert arrays == (want._norm_starts, want._orig_starts, want._orig_ends, want._repl_lens), repr(s)

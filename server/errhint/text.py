@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 # CSI (colours, cursor moves), OSC (titles, hyperlinks, shell integration marks,
 # terminated by BEL or ST), and the remaining two-character escapes.
@@ -128,22 +128,68 @@ def normalize(raw: str) -> Normalized:
     if "\x1b" in raw:
         edits = [(m.start(), m.end(), "") for m in _ESCAPES.finditer(raw)]
     if "\r" in raw:
-        edits = _drop_nested(sorted(edits + _carriage_return_edits(raw)))
+        edits = sorted(edits + _carriage_return_edits(raw))
     if edits:
-        cleaned = _apply(raw, edits)
-        first = cleaned  # _apply already built the offset arrays
+        first = _apply_sorted(raw, edits)
         joins = _json_join_edits(first.text) if "{" in first.text else []
         if not joins:
             return first
         # Express the joins in original coordinates so a single edit list remains.
-        merged = list(edits)
+        merged = list(zip(first._orig_starts, first._orig_ends, repeat("", len(first._orig_starts)), strict=True))
         for s, e, r in joins:
             merged.append((first.to_original(s), first.to_original_end(e), r))
-        return _apply(raw, _drop_nested(sorted(merged)))
+        return _apply_sorted(raw, sorted(merged))
     joins = _json_join_edits(raw) if "{" in raw else []
     if not joins:
         return Normalized(raw)
     return _apply(raw, joins)
+
+
+def _apply_sorted(raw: str, edits: list[tuple[int, int, str]]) -> Normalized:
+    """``_apply(raw, _drop_nested(edits))`` for sorted edits, in one pass (hundreds of thousands of
+    colour escapes per chunk make the per-edit work the cost of normalising)."""
+    parts: list[str] = []
+    norm_starts: list[int] = []
+    orig_starts: list[int] = []
+    orig_ends: list[int] = []
+    repl_lens: list[int] = []
+    add_part, add_ns, add_os, add_oe, add_rl = (
+        parts.append,
+        norm_starts.append,
+        orig_starts.append,
+        orig_ends.append,
+        repl_lens.append,
+    )
+    last = 0
+    shift = 0
+    ps, pe, pr = -1, -1, ""  # the pending edit: kept unless a wider overlapping one replaces it
+    for s, e, r in edits:
+        if s < pe:
+            if e - s > pe - ps:
+                ps, pe, pr = s, e, r
+            continue
+        if pe >= 0:
+            add_part(raw[last:ps])
+            if pr:
+                add_part(pr)
+            add_ns(ps - shift)
+            add_os(ps)
+            add_oe(pe)
+            add_rl(len(pr))
+            shift += pe - ps - len(pr)
+            last = pe
+        ps, pe, pr = s, e, r
+    if pe >= 0:
+        add_part(raw[last:ps])
+        if pr:
+            add_part(pr)
+        add_ns(ps - shift)
+        add_os(ps)
+        add_oe(pe)
+        add_rl(len(pr))
+        last = pe
+    add_part(raw[last:])
+    return Normalized("".join(parts), norm_starts, orig_starts, orig_ends, repl_lens)
 
 
 def _carriage_return_edits(raw: str) -> list[tuple[int, int, str]]:
