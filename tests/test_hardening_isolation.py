@@ -121,15 +121,43 @@ CLI_RUNS = [
 ]
 
 
-@pytest.mark.parametrize("argv", CLI_RUNS, ids=[" ".join(a[:3]) for a in CLI_RUNS])
-def test_cli_commands_open_no_socket_and_spawn_nothing(guard_dir, inputs, tmp_path, argv):
+RUN_ALL = r"""
+import json, os, sys
+from errhint.cli import main
+log = os.environ["ERRHINT_AUDIT_LOG"]
+codes = []
+for argv in json.loads(sys.argv[1]):
+    with open(log, "a") as fh:
+        fh.write("RUN " + " ".join(argv) + "\n")
+    codes.append(main(argv))
+print(json.dumps(codes))
+"""
+
+
+def test_cli_commands_open_no_socket_and_spawn_nothing(guard_dir, inputs, tmp_path):
+    """Every CLI command, one after another in one guarded interpreter (imports included)."""
     log = tmp_path / "audit.log"
-    args = [a.format(**{k: str(v) for k, v in inputs.items()}) for a in argv]
+    runs = [[a.format(**{k: str(v) for k, v in inputs.items()}) for a in argv] for argv in CLI_RUNS]
     proc = subprocess.run(
-        [*errhint_cmd(), *args], env=guarded_env(guard_dir, log), capture_output=True, text=True, timeout=180
+        [sys.executable, "-c", RUN_ALL, json.dumps(runs)],
+        env=guarded_env(guard_dir, log),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
-    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    codes = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert len(codes) == len(CLI_RUNS) and all(c in (0, 1) for c in codes), codes
     assert "errhint test guard" not in proc.stderr
+    events = audit(log)
+    assert [e for e in events if not e.startswith("RUN ")] == [], events
+    assert len(events) == len(CLI_RUNS)
+
+
+def test_cli_serve_help_and_version_spawn_nothing(guard_dir, tmp_path):
+    log = tmp_path / "audit.log"
+    for argv in (["--version"], ["scan", "--help"], []):
+        subprocess.run([*errhint_cmd(), *argv], env=guarded_env(guard_dir, log), capture_output=True, timeout=120)
     assert audit(log) == []
 
 
