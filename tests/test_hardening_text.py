@@ -233,12 +233,31 @@ def test_lsp_ten_thousand_matches_are_capped_with_a_summary(srv):
     srv.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
 
 
-def test_lsp_nul_bytes_and_control_characters(srv):
+def test_lsp_binary_document_is_skipped_with_a_message(srv):
     uri = "file:///text/binaryish.log"
-    text = "\x00\x01\x02\x7f\x1b[31m\x1b]8;;x\x07\n" + "\x00" * 1000 + "\n" + SEED_LINE + "\x00\n\ufffe\uffff\n"
+    text = "\x00\x01\x02\x7f\x1b[31m\x1b]8;;x\x07\n" + "\x00" * 1000 + "\n" + SEED_LINE + "\n\ufffe\uffff\n"
     srv.open(uri, text)
-    diags = srv.diagnostics(uri, version=1)
-    assert [d["range"]["start"]["line"] for d in diags] == [2]
+    (diag,) = srv.diagnostics(uri, version=1)
+    assert diag["code"] == "errhint/binary" and "not scanned" in diag["message"] and diag["severity"] == 3
+    srv.notify(  # the NUL bytes edited away: scanned again
+        "textDocument/didChange",
+        {
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [
+                {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 0}}, "text": ""}
+            ],
+        },
+    )
+    assert [d["code"] for d in srv.diagnostics(uri, version=2)] == [SEED_ID]
+
+
+def test_lsp_nul_bytes_later_or_in_terminal_output_are_scanned(srv):
+    late = "ok\n" * 5000 + "\x00\x00\n" + SEED_LINE + "\x00\n"
+    srv.open("file:///text/late-nul.log", late)
+    assert [d["code"] for d in srv.diagnostics("file:///text/late-nul.log", version=1)] == [SEED_ID]
+    terminal = "errhint-terminal:/7/build"
+    srv.open(terminal, "\x00\x07\x1b[0m\n" + SEED_LINE + "\n", language="anything")
+    assert [d["code"] for d in srv.diagnostics(terminal, version=1)] == [SEED_ID]
 
 
 def test_lsp_a_million_lines_then_an_edit(srv):

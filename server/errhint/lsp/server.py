@@ -29,11 +29,11 @@ from ..catalog import MAX_ENTRY_BYTES, LoadProblem, Pack, check_examples, parse_
 from ..context import Machine
 from ..document import LiveDocument, ScanOptions
 from ..engine import Engine, EngineOptions
-from ..findings import Finding
+from ..findings import BINARY_SNIFF, Finding
 from ..redact import redact
 from ..render import PACK_LABELS, build_card, markdown_card, report_markdown
 from . import convert
-from .settings import Settings, is_knowledge_yaml, is_watched, load_workspace_settings
+from .settings import TERMINAL_SCHEME, Settings, is_knowledge_yaml, is_watched, load_workspace_settings
 
 log = logging.getLogger("errhint.lsp")
 
@@ -108,7 +108,7 @@ class TrackedDocument:
         self.language_id = language_id
         self.version = version
         self.live: LiveDocument | None = None
-        self.kind = "ignored"  # errors | knowledge | too-large | ignored
+        self.kind = "ignored"  # errors | knowledge | too-large | binary | ignored
         self.raw_text = text  # only kept for knowledge YAML and ignored docs switching on later
         self.yaml_problems: list[types.Diagnostic] = []
 
@@ -204,6 +204,9 @@ class ErrhintServer(LanguageServer):
         elif len(text) > self.settings.maxDocumentBytes:
             doc.kind = "too-large"
             doc.raw_text = ""
+        elif "\x00" in text[:BINARY_SNIFF] and not doc.uri.startswith(TERMINAL_SCHEME + ":"):
+            doc.kind = "binary"  # as the CLI does: NUL bytes near the start mean this is not a text log
+            doc.raw_text = text
         else:
             doc.kind = "errors"
             doc.live = LiveDocument(text, self.engine.matcher, self.scan_options(), doc.uri)
@@ -279,6 +282,18 @@ class ErrhintServer(LanguageServer):
                     severity=types.DiagnosticSeverity.Information,
                     source="errhint",
                     code="errhint/too-large",
+                )
+            ]
+        if doc.kind == "binary":
+            return [
+                types.Diagnostic(
+                    range=types.Range(
+                        start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)
+                    ),
+                    message="errhint: binary content (NUL bytes near the start); not scanned.",
+                    severity=types.DiagnosticSeverity.Information,
+                    source="errhint",
+                    code="errhint/binary",
                 )
             ]
         if doc.live is None:
