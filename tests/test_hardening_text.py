@@ -163,11 +163,6 @@ def test_pathological_terminal_output(tmp_path, name, payload):
     assert seconds < 60 and peak < 1000 * MB, (name, seconds, peak)
 
 
-@pytest.mark.xfail(
-    reason="text.normalize: an OSC escape without BEL/ST runs to the end of the text (the OSC alternative of "
-    "_ESCAPE excludes only \\x07 and \\x1b), hiding every later error; it should also stop at a newline",
-    strict=False,
-)
 def test_unterminated_osc_does_not_hide_later_lines(tmp_path, capsys, isolated_env):
     path = tmp_path / "osc.log"
     path.write_bytes(b"\x1b]0;title without terminator\n" + SEED_LINE.encode() + b"\n")

@@ -35,7 +35,10 @@ def cache_dir() -> Path:
 
 
 def cache_key(packs: list[Pack]) -> str:
-    h = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
+    from .patterns import re2_module
+
+    # Whether RE2 is importable decides how untrusted patterns compile, so it is part of the key.
+    h = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version_info[:2]}|{re2_module() is not None}".encode())
     for pack in packs:
         h.update(f"|{pack.kind}|{pack.root}".encode())
         for path in pack_files(pack, []):

@@ -320,6 +320,10 @@ class Matcher:
     @staticmethod
     def _window(text: str, ls: int, le: int, pos: int, compiled: CompiledSignature) -> tuple[int, int]:
         start, end = ls, le
+        back = compiled.sig.lines  # the anchor may sit on any line of a multi-line match
+        while back > 0 and start > 0:
+            start = text.rfind("\n", 0, start - 1) + 1
+            back -= 1
         extra = compiled.sig.lines
         while extra > 0 and end < len(text):
             nxt = text.find("\n", end + 1)
