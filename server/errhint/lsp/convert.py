@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lsprotocol import types
 
 from ..document import LiveDocument
@@ -49,23 +51,30 @@ def lsp_range(doc: LiveDocument, f: Finding, encoding: str) -> types.Range:
     )
 
 
+@lru_cache(maxsize=4096)
+def _entry_text(title: str, quick_fix: str) -> tuple[str, str]:
+    """Redacted (message, title) of an entry; redaction runs once per entry, not per publish."""
+    message = title + (f" — {quick_fix}" if quick_fix else "")
+    return redact(message), redact(title)
+
+
 def diagnostic(doc: LiveDocument, f: Finding, encoding: str) -> types.Diagnostic:
     e = f.entry
-    message = e.title + (f" — {e.quick_fix}" if e.quick_fix else "")
+    message, title = _entry_text(e.title, e.quick_fix)
     return types.Diagnostic(
         range=lsp_range(doc, f, encoding),
-        message=redact(message),
+        message=message,
         severity=SEVERITY.get(e.severity, types.DiagnosticSeverity.Warning),
         code=e.id,
         code_description=types.CodeDescription(href=e.sources[0].url) if e.sources else None,
         source="errhint",
         data={
             "id": e.id,
-            "title": e.title,
+            "title": title,
             "tool": e.tool,
             "confidence": f.match.confidence,
             "pack": e.pack,
-            "captures": {k: redact(v) for k, v in f.match.captures.items()},
+            "captures": {k: redact(v) for k, v in f.match.captures.items()} if f.match.captures else {},
         },
     )
 
