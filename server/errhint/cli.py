@@ -16,22 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .catalog import LoadProblem, validate
-from .context import Machine
 from .engine import Engine, EngineOptions
 from .findings import Finding, looks_binary, scan_stream
 from .redact import redact
-from .render import (
-    Style,
-    build_card,
-    github_annotation,
-    json_document,
-    markdown_card,
-    sarif_document,
-    terminal_card,
-    terminal_width,
-    use_color,
-)
+
+# Rendering and machine checks are imported where cards are printed: a scan that
+# finds nothing (the everyday `cmd | errhint scan -`) never pays for them.
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -179,6 +169,20 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 def emit_findings(findings: list[Finding], fmt: str, full: bool = False, stream=None) -> None:
     out = stream or sys.stdout
+    if not findings and fmt in ("text", "github"):
+        return
+    from .context import Machine
+    from .render import (
+        Style,
+        build_card,
+        github_annotation,
+        json_document,
+        sarif_document,
+        terminal_card,
+        terminal_width,
+        use_color,
+    )
+
     if fmt == "json":
         out.write(json.dumps(json_document(findings), indent=2, ensure_ascii=False) + "\n")
         return
@@ -208,6 +212,9 @@ def emit_findings(findings: list[Finding], fmt: str, full: bool = False, stream=
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from .context import Machine
+    from .render import Style, build_card, markdown_card, terminal_card, terminal_width, use_color
+
     engine = _engine(args)
     query = " ".join(args.query)
     entry = engine.entry(query.strip())
@@ -296,7 +303,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .catalog import Pack, bundled_knowledge_dir, load_catalog
+    from .catalog import LoadProblem, Pack, bundled_knowledge_dir, load_catalog, validate
 
     if args.paths:
         packs = [Pack(Path(p), "bundled") if _is_bundled(Path(p)) else Pack(Path(p), "path") for p in args.paths]
