@@ -263,10 +263,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             code, captured = run_and_capture(cmd)
     except FileNotFoundError:
         print(f"errhint run: command not found: {cmd[0]}", file=sys.stderr)
-        return 127
+        return _after(loader, 127)
     except PermissionError:
         print(f"errhint run: permission denied: {cmd[0]}", file=sys.stderr)
-        return 126
+        return _after(loader, 126)
     loader.join()
     engine = engine_box["e"]
     findings = []
@@ -277,6 +277,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if findings:
         sys.stdout.flush()
         emit_findings(findings, "text", stream=sys.stderr)
+    return code
+
+
+def _after(loader: threading.Thread, code: int) -> int:
+    """Let the catalog loader finish: exiting under a thread busy in C code can crash the interpreter."""
+    loader.join()
     return code
 
 

@@ -8,20 +8,12 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-_UNSET = object()
-_fuzz_module: object = _UNSET
+from .optional import optional_import
 
 
 def _rapidfuzz():
     """rapidfuzz.fuzz, imported on first use (it costs ~30 ms of start-up)."""
-    global _fuzz_module
-    if _fuzz_module is _UNSET:
-        try:
-            from rapidfuzz import fuzz
-        except ImportError:  # pragma: no cover - bare interpreter
-            fuzz = None
-        _fuzz_module = fuzz
-    return _fuzz_module
+    return optional_import("rapidfuzz.fuzz")
 
 
 def partial_alignment(needle: str, haystack: str) -> tuple[float, int, int]:

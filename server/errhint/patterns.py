@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import Signature
+from .optional import optional_import
 
 if sys.version_info >= (3, 11):
     from re import _constants as sre_c  # type: ignore[attr-defined]
@@ -32,12 +33,8 @@ _re2: Any = _UNSET
 def re2_module() -> Any:
     """google-re2 if installed (imported on first untrusted pattern), else None."""
     global _re2
-    if _re2 is _UNSET:
-        try:
-            import re2  # type: ignore[import-not-found]
-        except ImportError:  # pragma: no cover - bare interpreter
-            re2 = None
-        _re2 = re2
+    if _re2 is _UNSET:  # tests set _re2 = None to take the no-RE2 path
+        _re2 = optional_import("re2")
     return _re2
 
 

@@ -11,9 +11,10 @@ described as a list of edits on the original, and ``to_original`` maps back.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate, repeat
+from itertools import accumulate, chain, repeat
 
 # CSI (colours, cursor moves), OSC (titles, hyperlinks, shell integration marks,
 # terminated by BEL or ST), and the remaining two-character escapes.
@@ -22,6 +23,7 @@ _ESCAPES = re.compile(_ESCAPE)
 _CR = re.compile(r"\r")
 # A line that leaves a JSON-ish brace open at its end.
 _OPEN_BRACE = re.compile(r"\{[^{}\n]*\n")
+_PAST_END = sys.maxsize
 _LEADING_WS = re.compile(r"[ \t]*")
 _MAX_JOIN_LINES = 40
 _MAX_JOIN_CHARS = 8192
@@ -163,7 +165,8 @@ def _apply_sorted(raw: str, edits: list[tuple[int, int, str]]) -> Normalized:
     last = 0
     shift = 0
     ps, pe, pr = -1, -1, ""  # the pending edit: kept unless a wider overlapping one replaces it
-    for s, e, r in edits:
+    # A sentinel edit past the end flushes the last real one and is itself never flushed.
+    for s, e, r in chain(edits, ((_PAST_END, _PAST_END, ""),)):
         if s < pe:
             if e - s > pe - ps:
                 ps, pe, pr = s, e, r
@@ -179,15 +182,6 @@ def _apply_sorted(raw: str, edits: list[tuple[int, int, str]]) -> Normalized:
             shift += pe - ps - len(pr)
             last = pe
         ps, pe, pr = s, e, r
-    if pe >= 0:
-        add_part(raw[last:ps])
-        if pr:
-            add_part(pr)
-        add_ns(ps - shift)
-        add_os(ps)
-        add_oe(pe)
-        add_rl(len(pr))
-        last = pe
     add_part(raw[last:])
     return Normalized("".join(parts), norm_starts, orig_starts, orig_ends, repl_lens)
 
