@@ -21,10 +21,9 @@ URI = "file:///proto/session.log"
 @pytest.fixture(scope="module")
 def srv():
     """One server for the module: every test also checks it survived the tests before it."""
-    s = RpcServer(server_env())
-    s.initialize()
-    yield s
-    s.close()
+    with RpcServer(server_env()) as s:
+        s.initialize()
+        yield s
 
 
 def still_serving(s: RpcServer) -> None:

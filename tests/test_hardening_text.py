@@ -196,10 +196,9 @@ def test_carriage_return_storm_full_size(tmp_path):
 
 @pytest.fixture(scope="module")
 def srv():
-    s = RpcServer(server_env())
-    s.initialize()
-    yield s
-    s.close()
+    with RpcServer(server_env()) as s:
+        s.initialize()
+        yield s
 
 
 def test_lsp_ten_thousand_matches_are_capped_with_a_summary(srv):
