@@ -70,6 +70,71 @@ CHUNK_BYTES = 8 * 1024 * 1024
 CARRY_LINES = 64
 
 
+class StreamScanner:
+    """Scan bytes as they arrive, in bounded chunks cut at line ends (memory stays flat).
+
+    ``feed`` may be called with pieces of any size; ``finish`` scans what is left and
+    returns every finding. A few lines are carried between chunks so multi-line
+    signatures and JSON wrapped across lines are still seen whole.
+    """
+
+    def __init__(
+        self,
+        matcher: Matcher,
+        path: str = "-",
+        min_confidence: float = 0.0,
+        ignored: Collection[str] = (),
+        chunk_bytes: int = CHUNK_BYTES,
+    ) -> None:
+        self.matcher = matcher
+        self.path = path
+        self.min_confidence = min_confidence
+        self.ignored = ignored
+        self.chunk_bytes = chunk_bytes
+        self.findings: list[Finding] = []
+        self._seen: set[tuple[int, int, str]] = set()
+        self._carry = ""
+        self._carry_line = 0  # absolute line number of the first line in the carry
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+
+    def feed(self, data: bytes) -> None:
+        if not data:
+            return
+        self._pending.append(data)
+        self._pending_size += len(data)
+        if self._pending_size < self.chunk_bytes:
+            return
+        joined = b"".join(self._pending)
+        cut = joined.rfind(b"\n")
+        if cut < 0 and len(joined) < 4 * self.chunk_bytes:
+            self._pending = [joined]
+            return
+        cut = len(joined) - 1 if cut < 0 else cut
+        rest = joined[cut + 1 :]
+        self._pending, self._pending_size = ([rest] if rest else []), len(rest)
+        self._scan(joined[: cut + 1])
+
+    def finish(self) -> list[Finding]:
+        data = b"".join(self._pending)
+        self._pending, self._pending_size = [], 0
+        if data:
+            self._scan(data)
+        return self.findings
+
+    def _scan(self, data: bytes) -> None:
+        text = self._carry + decode(data)
+        base = self._carry_line
+        for f in scan_text(self.matcher, text, self.path, self.min_confidence, self.ignored):
+            key = (base + f.line, f.column, f.entry.id)
+            if key in self._seen:
+                continue
+            self._seen.add(key)
+            self.findings.append(Finding(f.match, self.path, base + f.line, f.column, base + f.end_line, f.end_column))
+        self._carry, dropped = _tail_lines(text, CARRY_LINES + 1)
+        self._carry_line += dropped
+
+
 def scan_stream(
     matcher: Matcher,
     stream,
@@ -79,39 +144,12 @@ def scan_stream(
     chunk_bytes: int = CHUNK_BYTES,
 ) -> list[Finding]:
     """Scan a binary stream in bounded chunks cut at line ends (memory stays flat)."""
-    findings: list[Finding] = []
-    seen: set[tuple[int, str]] = set()
-    carry = ""
-    carry_line = 0  # absolute line number of the first line in ``carry``
-    pending = b""
+    scanner = StreamScanner(matcher, path, min_confidence, ignored, chunk_bytes)
     while True:
         block = stream.read(chunk_bytes)
-        data = pending + (block or b"")
-        if block:
-            cut = data.rfind(b"\n")
-            if cut < 0 and len(data) < 4 * chunk_bytes:
-                pending = data
-                continue
-            cut = len(data) - 1 if cut < 0 else cut
-            pending, data = data[cut + 1 :], data[: cut + 1]
-        elif not data:
-            break
-        else:
-            pending = b""
-        text = carry + decode(data)
-        for f in scan_text(matcher, text, path, min_confidence, ignored):
-            key = (carry_line + f.line, f.column, f.entry.id)
-            if key in seen:
-                continue
-            seen.add(key)
-            findings.append(
-                Finding(f.match, path, carry_line + f.line, f.column, carry_line + f.end_line, f.end_column)
-            )
-        carry, dropped = _tail_lines(text, CARRY_LINES + 1)
-        carry_line += dropped
         if not block:
-            break
-    return findings
+            return scanner.finish()
+        scanner.feed(block)
 
 
 def _tail_lines(text: str, keep: int) -> tuple[str, int]:
