@@ -243,6 +243,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from .livescan import LiveScan
     from .ptyrun import pty_available, run_in_pty
     from .runner import run_and_capture
 
@@ -254,26 +255,30 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     engine_box: dict[str, Engine] = {}
     loader = threading.Thread(target=lambda: engine_box.setdefault("e", _engine(args)), daemon=True)
-    loader.start()  # load the catalog while the command runs
+    loader.start()  # load the catalog while the command starts
+
+    def matcher():
+        loader.join()
+        return engine_box["e"].matcher
+
+    live = LiveScan(matcher, args.min_confidence)  # output is scanned while the command runs
     interactive = sys.stdin.isatty() and sys.stdout.isatty() and not args.no_pty
     try:
         if interactive and pty_available():
-            code, captured = run_in_pty(cmd)
+            code, _ = run_in_pty(cmd, sink=live)
         else:
-            code, captured = run_and_capture(cmd)
+            code, _ = run_and_capture(cmd, sink=live)
     except FileNotFoundError:
         print(f"errhint run: command not found: {cmd[0]}", file=sys.stderr)
+        live.close()
         return _after(loader, 127)
     except PermissionError:
         print(f"errhint run: permission denied: {cmd[0]}", file=sys.stderr)
+        live.close()
         return _after(loader, 126)
-    loader.join()
-    engine = engine_box["e"]
-    findings = []
-    for name, data in captured:
-        import io
-
-        findings += scan_stream(engine.matcher, io.BytesIO(data), name, args.min_confidence)
+    findings = live.close()
+    if live.dropped:
+        print(f"errhint run: scanning fell behind; {live.dropped} bytes of output were not scanned", file=sys.stderr)
     if findings:
         sys.stdout.flush()
         emit_findings(findings, "text", stream=sys.stderr)

@@ -23,13 +23,16 @@ def pty_available() -> bool:
     return True
 
 
-def run_in_pty(cmd: list[str], limit: int = CAPTURE_LIMIT) -> tuple[int, list[tuple[str, bytes]]]:
-    """Run cmd attached to a new pty; return its exit code and the captured terminal output."""
+def run_in_pty(cmd: list[str], limit: int = CAPTURE_LIMIT, sink=None) -> tuple[int, list[tuple[str, bytes]]]:
+    """Run cmd attached to a new pty; return its exit code and the captured terminal output.
+
+    With ``sink`` the output goes to ``sink.writer("terminal")`` as it arrives instead.
+    """
     import pty
 
     if shutil.which(cmd[0]) is None:
         raise FileNotFoundError(cmd[0])
-    buffer = TailBuffer(limit)
+    buffer = sink.writer("terminal") if sink is not None else TailBuffer(limit)
 
     def copy(fd: int) -> bytes:
         data = os.read(fd, 1 << 16)
@@ -37,4 +40,5 @@ def run_in_pty(cmd: list[str], limit: int = CAPTURE_LIMIT) -> tuple[int, list[tu
         return data
 
     status = pty.spawn(cmd, copy)
-    return os.waitstatus_to_exitcode(status), [("terminal", buffer.getvalue())]
+    code = os.waitstatus_to_exitcode(status)
+    return code, ([] if sink is not None else [("terminal", buffer.getvalue())])

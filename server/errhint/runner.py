@@ -42,7 +42,7 @@ class TailBuffer:
         return data
 
 
-def _pump(src: int, dst: int, buffer: TailBuffer) -> None:
+def _pump(src: int, dst: int, buffer) -> None:
     while True:
         try:
             data = os.read(src, READ_SIZE)
@@ -61,11 +61,18 @@ def _pump(src: int, dst: int, buffer: TailBuffer) -> None:
     os.close(src)
 
 
-def run_and_capture(cmd: list[str], limit: int = CAPTURE_LIMIT) -> tuple[int, list[tuple[str, bytes]]]:
-    """Run cmd; return its exit code and the captured (stream name, bytes) pairs."""
+def run_and_capture(cmd: list[str], limit: int = CAPTURE_LIMIT, sink=None) -> tuple[int, list[tuple[str, bytes]]]:
+    """Run cmd; return its exit code and the captured (stream name, bytes) pairs.
+
+    With ``sink`` (an object whose ``writer(name)`` has ``write(bytes)``), output goes
+    there as it arrives instead of into tail buffers, and no bytes are returned.
+    """
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
-    buffers = {"stdout": TailBuffer(limit), "stderr": TailBuffer(limit)}
+    if sink is not None:
+        buffers = {"stdout": sink.writer("stdout"), "stderr": sink.writer("stderr")}
+    else:
+        buffers = {"stdout": TailBuffer(limit), "stderr": TailBuffer(limit)}
     threads = [
         threading.Thread(target=_pump, args=(os.dup(proc.stdout.fileno()), sys.stdout.fileno(), buffers["stdout"])),
         threading.Thread(target=_pump, args=(os.dup(proc.stderr.fileno()), sys.stderr.fileno(), buffers["stderr"])),
@@ -81,4 +88,6 @@ def run_and_capture(cmd: list[str], limit: int = CAPTURE_LIMIT) -> tuple[int, li
         raise
     for t in threads:
         t.join()
+    if sink is not None:
+        return code, []
     return code, [(name, buf.getvalue()) for name, buf in buffers.items()]
