@@ -148,6 +148,14 @@ class RpcServer:
             {"textDocument": {"uri": uri, "languageId": language, "version": version, "text": text}},
         )
 
+    def change(self, uri: str, version: int, sl: int, sc: int, el: int, ec: int, text: str) -> None:
+        """One incremental didChange replacing (sl, sc)-(el, ec) with text."""
+        rng = {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
+        self.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"range": rng, "text": text}]},
+        )
+
     def diagnostics(self, uri: str, version: int | None = None, timeout: float = 30) -> list[dict[str, Any]]:
         """The next publishDiagnostics for uri (at this version, when given)."""
 

@@ -152,18 +152,7 @@ def check_sequence(server: RpcServer, initial: str, data) -> None:
     for _ in range(data.draw(st.integers(1, 6), label="edits")):
         sl, sc, el, ec, new = data.draw(lsp_edit(doc), label="edit")
         version += 1
-        server.notify(
-            "textDocument/didChange",
-            {
-                "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [
-                    {
-                        "range": {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}},
-                        "text": new,
-                    }
-                ],
-            },
-        )
+        server.change(uri, version, sl, sc, el, ec, new)
         doc.apply(sl, sc, el, ec, new)
     edited = server.diagnostics(uri, version=version)
     fresh_uri = f"file:///fuzz/fresh-{n}.log"
@@ -184,14 +173,6 @@ def test_lsp_incremental_edits_equal_fresh_open(server, initial, data):
     check_sequence(server, initial, data)
 
 
-def _change(server: RpcServer, uri: str, version: int, sl: int, sc: int, el: int, ec: int, new: str) -> None:
-    rng = {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}}
-    server.notify(
-        "textDocument/didChange",
-        {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"range": rng, "text": new}]},
-    )
-
-
 def _fresh(server: RpcServer, text: str) -> list[tuple]:
     uri = f"file:///fuzz/fresh-{next(_counter)}.log"
     server.open(uri, text)
@@ -207,7 +188,7 @@ def test_edit_through_the_middle_of_a_match_and_back(server):
     mid = 3 + 12  # UTF-16: emoji (2) + space (1) + 12 characters into "API Error: 401 ..."
     steps = [(0, mid, 0, mid, "\r\n###\r\n"), (0, mid, 2, 0, ""), (0, 0, 0, 3, "日本"), (1, 0, 2, 0, "")]
     for version, step in enumerate(steps, start=2):
-        _change(server, uri, version, *step)
+        server.change(uri, version, *step)
         doc.apply(*step)
         assert comparable(server.diagnostics(uri, version=version)) == _fresh(server, doc.text), repr(doc.text)
     assert doc.text == "日本" + SEED_LINE + "\r\n"

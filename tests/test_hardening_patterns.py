@@ -136,18 +136,7 @@ def test_hover_stays_responsive_with_hostile_pack_loaded(evil_pack, tmp_path, hi
             assert elapsed < BOUND, elapsed
         assert reply.get("result") is None or "contents" in reply["result"]
         # an edit inside a hostile line is rescanned without stalling either
-        srv.notify(
-            "textDocument/didChange",
-            {
-                "textDocument": {"uri": uri, "version": 2},
-                "contentChanges": [
-                    {
-                        "range": {"start": {"line": 3, "character": 100}, "end": {"line": 3, "character": 100}},
-                        "text": "a" * 50,
-                    }
-                ],
-            },
-        )
+        srv.change(uri, 2, 3, 100, 3, 100, "a" * 50)
         start = time.monotonic()
         srv.diagnostics(uri, version=2, timeout=60)
         elapsed, _ = _hover_time(srv, uri, 0)

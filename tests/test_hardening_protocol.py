@@ -185,18 +185,7 @@ def test_lone_surrogates_in_open_and_edits(srv):
     srv.open(URI, text)
     diags = srv.diagnostics(URI, version=1)
     assert [d["range"]["start"]["line"] for d in diags] == [1]
-    srv.notify(
-        "textDocument/didChange",
-        {
-            "textDocument": {"uri": URI, "version": 2},
-            "contentChanges": [
-                {
-                    "range": {"start": {"line": 1, "character": 3}, "end": {"line": 1, "character": 3}},
-                    "text": "\udc00\ud83d",
-                }
-            ],
-        },
-    )
+    srv.change(URI, 2, 1, 3, 1, 3, "\udc00\ud83d")
     srv.diagnostics(URI, version=2)
     assert "result" in hover(srv, URI, 1, 10)
     reply = srv.request("errhint/scanText", {"text": "\ud800" + SEED_LINE})

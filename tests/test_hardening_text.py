@@ -222,15 +222,7 @@ def test_lsp_binary_document_is_skipped_with_a_message(srv):
     srv.open(uri, text)
     (diag,) = srv.diagnostics(uri, version=1)
     assert diag["code"] == "errhint/binary" and "not scanned" in diag["message"] and diag["severity"] == 3
-    srv.notify(  # the NUL bytes edited away: scanned again
-        "textDocument/didChange",
-        {
-            "textDocument": {"uri": uri, "version": 2},
-            "contentChanges": [
-                {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 0}}, "text": ""}
-            ],
-        },
-    )
+    srv.change(uri, 2, 0, 0, 2, 0, "")  # the NUL bytes edited away: scanned again
     assert [d["code"] for d in srv.diagnostics(uri, version=2)] == [SEED_ID]
 
 
@@ -252,18 +244,7 @@ def test_lsp_a_million_lines_then_an_edit(srv):
     assert [d["range"]["start"]["line"] for d in srv.diagnostics(uri, version=1, timeout=120)] == [500_000]
     opened = time.monotonic() - start
     start = time.monotonic()
-    srv.notify(
-        "textDocument/didChange",
-        {
-            "textDocument": {"uri": uri, "version": 2},
-            "contentChanges": [
-                {
-                    "range": {"start": {"line": 999_999, "character": 0}, "end": {"line": 999_999, "character": 0}},
-                    "text": SEED_LINE + "\n",
-                }
-            ],
-        },
-    )
+    srv.change(uri, 2, 999_999, 0, 999_999, 0, SEED_LINE + "\n")
     assert [d["range"]["start"]["line"] for d in srv.diagnostics(uri, version=2, timeout=60)] == [500_000, 999_999]
     edited = time.monotonic() - start
     assert opened < 90 and edited < 10, (opened, edited)
@@ -287,29 +268,12 @@ def test_lsp_document_growing_past_the_limit_and_back():
         uri = "file:///text/grow.log"
         s.open(uri, SEED_LINE + "\n")
         assert len(s.diagnostics(uri, version=1)) == 1
-        s.notify(
-            "textDocument/didChange",
-            {
-                "textDocument": {"uri": uri, "version": 2},
-                "contentChanges": [
-                    {
-                        "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
-                        "text": "z" * 200_000,
-                    }
-                ],
-            },
-        )
+        s.change(uri, 2, 1, 0, 1, 0, "z" * 200_000)
         (diag,) = s.diagnostics(uri, version=2)
         assert diag["code"] == "errhint/too-large" and "maxDocumentBytes" in diag["message"]
-        s.notify(  # incremental edits to a document errhint no longer holds are ignored, not misapplied
-            "textDocument/didChange",
-            {
-                "textDocument": {"uri": uri, "version": 3},
-                "contentChanges": [
-                    {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "x"}
-                ],
-            },
-        )
+        s.change(
+            uri, 3, 0, 0, 0, 0, "x"
+        )  # incremental edits to a document errhint no longer holds are ignored, not misapplied
         assert s.diagnostics(uri, version=3)[0]["code"] == "errhint/too-large"
         s.notify(  # a full-text change brings it back
             "textDocument/didChange",
