@@ -198,8 +198,22 @@ def test_run_on_a_terminal_gives_the_command_a_pty(demo_pack):
     child = "import sys; print('tty' if sys.stdout.isatty() else 'pipe'); print('DEMO-FAILURE 9'); sys.exit(3)"
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child process
-        os.execv(sys.executable, [sys.executable, "-m", "errhint", "run", "--no-bundled", "--knowledge",
-                                  str(demo_pack), "--", sys.executable, "-c", child])
+        os.execv(
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "errhint",
+                "run",
+                "--no-bundled",
+                "--knowledge",
+                str(demo_pack),
+                "--",
+                sys.executable,
+                "-c",
+                child,
+            ],
+        )
     out = b""
     while True:
         try:

@@ -7,7 +7,11 @@ from errhint.model import Cause, Entry, Signature
 from errhint.render import build_card, markdown_card
 
 ENTRY = Entry(
-    id="demo/x", title="Demo", tool="demo", signatures=(Signature("literal", "DEMO-X"),), meaning="m",
+    id="demo/x",
+    title="Demo",
+    tool="demo",
+    signatures=(Signature("literal", "DEMO-X"),),
+    meaning="m",
     quick_fix="q",
     causes=(
         Cause("A: key in env", check={"env_set": "DEMO_KEY"}, when_true="DEMO_KEY is set here and wins"),

@@ -21,8 +21,25 @@ def test_catalog_size_and_breadth():
     assert len(ENTRIES) >= 150
     assert len(tools) >= 12
     assert tools["claude-code"] >= 35
-    for tool in ("codex", "gemini-cli", "copilot", "cursor", "aider", "continue", "ollama", "openai-sdk",
-                 "anthropic-sdk", "npm", "node", "pip", "python", "git", "docker", "tls", "proxy"):
+    for tool in (
+        "codex",
+        "gemini-cli",
+        "copilot",
+        "cursor",
+        "aider",
+        "continue",
+        "ollama",
+        "openai-sdk",
+        "anthropic-sdk",
+        "npm",
+        "node",
+        "pip",
+        "python",
+        "git",
+        "docker",
+        "tls",
+        "proxy",
+    ):
         assert tools[tool] >= 3, tool
 
 
