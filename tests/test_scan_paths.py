@@ -30,7 +30,7 @@ def noisy_text(seed: int, lines: int = 3000) -> str:
         "2026-11-25T12:00:00Z INFO handled {n}",
         "Ünïcödé ΣΑΣ straße {n} KELVIN \u212a and dotted \u0130",
         "plain line {n} with error words: failed, cannot, not found",
-        "{{\"type\": \"error\",\n  \"n\": {n}}}",
+        '{{"type": "error",\n  "n": {n}}}',
         "windows line {n}\r",
     ]
     out = []
@@ -110,8 +110,29 @@ def test_normalisation_equals_the_reference_implementation():
     ref = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = ref
     spec.loader.exec_module(ref)
-    pieces = ["a", "b", " ", "\n", "\r", "\r\n", "\x1b[31m", "\x1b[0m", "\x1b]0;t\x07", "\x1b]8;;u\x1b\\",
-              "\x1b]open", "\x1bM", "{", "}", '"k":', "  ", "é", "✓", "\x1b[", "\x1b", "\x07"]
+    pieces = [
+        "a",
+        "b",
+        " ",
+        "\n",
+        "\r",
+        "\r\n",
+        "\x1b[31m",
+        "\x1b[0m",
+        "\x1b]0;t\x07",
+        "\x1b]8;;u\x1b\\",
+        "\x1b]open",
+        "\x1bM",
+        "{",
+        "}",
+        '"k":',
+        "  ",
+        "é",
+        "✓",
+        "\x1b[",
+        "\x1b",
+        "\x07",
+    ]
     rng = random.Random(11)
     for _ in range(4000):
         s = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 60)))
