@@ -116,16 +116,21 @@ class RpcServer:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise TimeoutError("no matching message from the server")
+                raise TimeoutError(self._timeout_message())
             try:
                 msg = self.messages.get(timeout=remaining)
             except queue.Empty:
-                raise TimeoutError("no matching message from the server") from None
+                raise TimeoutError(self._timeout_message()) from None
             self.seen.append(msg)
             if "id" in msg and msg.get("method") in SERVER_REQUESTS:  # answer, so the server never waits on us
                 self.send_raw(encode({"jsonrpc": "2.0", "id": msg["id"], "result": None}))
             if predicate(msg):
                 return msg
+
+    def _timeout_message(self) -> str:
+        """Say what the server last wrote on stderr: a crash is then visible in the failure."""
+        tail = b"".join(self.stderr_chunks)[-2000:].decode("utf-8", "replace")
+        return f"no matching message from the server; its stderr ends with:\n{tail}"
 
     def request(self, method: str, params: Any, timeout: float = 20) -> dict[str, Any]:
         rid = self.send_request(method, params)

@@ -21,7 +21,7 @@ from . import __version__
 from .catalog import Catalog, Pack, load_catalog, pack_files
 from .matcher import Matcher
 
-FORMAT = 1
+FORMAT = 2
 
 
 def cache_dir() -> Path:

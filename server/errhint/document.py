@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 
 from .findings import Finding, scan_text
 from .matcher import Matcher
-from .text import _MAX_JOIN_LINES
+from .text import MAX_JOIN_LINES
 
-INNER_MARGIN = _MAX_JOIN_LINES + 2  # lines around an edit whose findings are recomputed
+INNER_MARGIN = MAX_JOIN_LINES + 2  # lines around an edit whose findings are recomputed
 OUTER_MARGIN = 2 * INNER_MARGIN  # lines of context the recomputation scans
 
 

@@ -51,6 +51,33 @@ def scan_text(
     return locate(text, matches, path)
 
 
+# Below this a buffer is decoded and scanned whole; above it the probe picks regions.
+PROBE_MIN_BYTES = 64 * 1024
+
+
+def scan_bytes(
+    matcher: Matcher,
+    data: bytes,
+    path: str = "-",
+    min_confidence: float = 0.0,
+    ignored: Collection[str] = (),
+) -> list[Finding]:
+    """Findings in UTF-8 bytes. A large buffer is probed first and only the regions that can
+    hold an error are decoded and scanned; the findings are those of scanning it whole.
+    (Each match's ``start``/``end`` are offsets into the region it was found in.)"""
+    regions = matcher.regions(data) if len(data) >= PROBE_MIN_BYTES else None
+    if regions is None:
+        return scan_text(matcher, decode(data), path, min_confidence, ignored)
+    out: list[Finding] = []
+    line, counted = 0, 0
+    for start, end in regions:
+        line += data.count(b"\n", counted, start)
+        counted = start
+        for f in scan_text(matcher, decode(data[start:end]), path, min_confidence, ignored):
+            out.append(Finding(f.match, path, line + f.line, f.column, line + f.end_line, f.end_column))
+    return out
+
+
 def looks_binary(data: bytes) -> bool:
     """NUL bytes in the first few kilobytes mean this is not a text log."""
     return b"\x00" in data[:BINARY_SNIFF]
@@ -93,7 +120,7 @@ class StreamScanner:
         self.chunk_bytes = chunk_bytes
         self.findings: list[Finding] = []
         self._seen: set[tuple[int, int, str]] = set()
-        self._carry = ""
+        self._carry = b""
         self._carry_line = 0  # absolute line number of the first line in the carry
         self._pending: list[bytes] = []
         self._pending_size = 0
@@ -123,9 +150,9 @@ class StreamScanner:
         return self.findings
 
     def _scan(self, data: bytes) -> None:
-        text = self._carry + decode(data)
+        text = self._carry + data
         base = self._carry_line
-        for f in scan_text(self.matcher, text, self.path, self.min_confidence, self.ignored):
+        for f in scan_bytes(self.matcher, text, self.path, self.min_confidence, self.ignored):
             key = (base + f.line, f.column, f.entry.id)
             if key in self._seen:
                 continue
@@ -152,11 +179,11 @@ def scan_stream(
         scanner.feed(block)
 
 
-def _tail_lines(text: str, keep: int) -> tuple[str, int]:
+def _tail_lines(text: bytes, keep: int) -> tuple[bytes, int]:
     """The last ``keep`` lines of text (split on newlines) and how many lines came before them."""
     cut = len(text)
     for _ in range(keep):
-        cut = text.rfind("\n", 0, cut)
+        cut = text.rfind(b"\n", 0, cut)
         if cut < 0:
             return text, 0
-    return text[cut + 1 :], text.count("\n", 0, cut + 1)
+    return text[cut + 1 :], text.count(b"\n", 0, cut + 1)

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import probe
 from .model import Entry
 from .patterns import CompiledSignature, PatternError, re2_module
 from .text import Normalized, normalize, strip_log_prefix
@@ -128,6 +129,12 @@ class AnchorIndex:
     def accelerated(self) -> bool:
         return self._automaton is not None
 
+    def byte_prefilter(self) -> Any:
+        """The compiled RE2 alternation over ASCII-lower-cased bytes, or None (no RE2, or an
+        anchor with no ASCII to search for). It also matches ``probe.MARKERS``: the few line
+        shapes the byte probe must always hand to the exact scan (one pass finds both)."""
+        return self._compiled_prefilter() or None
+
     def _compiled_prefilter(self) -> Any:
         if self._prefilter is None:
             self._prefilter = False
@@ -143,7 +150,8 @@ class AnchorIndex:
                         "".join(chr(c) if chr(c).isalnum() and c < 128 else f"\\x{c:02x}" for c in p)
                         for p in self._pieces or []
                     )
-                    compiled = re2._re2.RE2(f"(?s:{alternation})".encode("latin-1"), opts)
+                    markers = "|".join(probe.MARKERS)
+                    compiled = re2._re2.RE2(f"(?s:{alternation}|{markers})".encode("latin-1"), opts)
                     if compiled.ok():
                         self._prefilter = (compiled, re2._Anchor.UNANCHORED)
                 except Exception:  # an unexpected google-re2 build: the automaton does the work
@@ -271,9 +279,19 @@ class Matcher:
                 self.entries.append(entry)
         self._by_anchor = {a: tuple(refs) for a, refs in by_anchor.items()}
         self.index = AnchorIndex(self._by_anchor)
+        # Lines a match can reach from its anchor's line, either way (+1 for the line a
+        # fuzzy signature's log prefix sits on): how much context a probed region needs.
+        self.reach_lines = max((c.sig.lines for _, _, c in self._sigs), default=0) + 2
         if pure_python:
             self.index.automaton_enabled = False
             self.index.prefilter_enabled = False
+
+    def regions(self, data: bytes) -> list[tuple[int, int]] | None:
+        """Byte ranges of UTF-8 ``data`` that hold every match (see ``probe``); None: scan it whole."""
+        prefilter = self.index.byte_prefilter()
+        if prefilter is None:
+            return None
+        return probe.regions(data, prefilter, self.reach_lines)
 
     def scan(self, raw: str, normalized: Normalized | None = None) -> list[Match]:
         """All matches in ``raw``, overlaps resolved to the most specific entry."""

@@ -11,40 +11,50 @@ import re
 
 MASK = "***"
 
-# Key formats with a recognisable prefix; group 1 is kept, the rest is masked.
-_PREFIXED = [
-    r"(sk-ant-(?:api|admin|oat|ort)\d{2}-)[A-Za-z0-9_\-]{8,}",  # Anthropic API / OAuth
-    r"(sk-ant-)[A-Za-z0-9_\-]{16,}",
-    r"(sk-(?:proj|svcacct|admin)-)[A-Za-z0-9_\-]{16,}",  # OpenAI project / service keys
-    r"(sk-)[A-Za-z0-9]{20,}",  # OpenAI legacy, DeepSeek and similar
-    r"(gh[pousr]_)[A-Za-z0-9]{20,}",  # GitHub tokens
-    r"(github_pat_)[A-Za-z0-9_]{20,}",
-    r"(glpat-)[A-Za-z0-9_\-]{20,}",  # GitLab
-    r"((?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{2})[A-Z0-9]{14}",  # AWS access key id
-    r"(AIza)[0-9A-Za-z_\-]{35}",  # Google API key
-    r"(ya29\.)[0-9A-Za-z_\-]{20,}",  # Google OAuth access token
-    r"(xox[abposr]-)[0-9A-Za-z\-]{10,}",  # Slack
-    r"(hf_)[A-Za-z0-9]{30,}",  # Hugging Face
-    r"(npm_)[A-Za-z0-9]{36}",  # npm
-    r"(pypi-)[A-Za-z0-9_\-]{50,}",  # PyPI
-    r"(sk_(?:live|test)_)[0-9A-Za-z]{16,}",  # Stripe
+# Key formats with a recognisable prefix; group 1 is kept, the rest is masked. Each rule
+# comes with the literal words one of which its match must contain (its case-sensitive
+# prefix): a rule is only run when one is present (twenty substitutions over every finding were most of the cost of
+# printing a long report, and almost no text holds a secret).
+_PREFIXED: list[tuple[str, tuple[str, ...]]] = [
+    (r"(sk-ant-(?:api|admin|oat|ort)\d{2}-)[A-Za-z0-9_\-]{8,}", ("sk-ant-",)),  # Anthropic API / OAuth
+    (r"(sk-ant-)[A-Za-z0-9_\-]{16,}", ("sk-ant-",)),
+    (r"(sk-(?:proj|svcacct|admin)-)[A-Za-z0-9_\-]{16,}", ("sk-",)),  # OpenAI project / service keys
+    (r"(sk-)[A-Za-z0-9]{20,}", ("sk-",)),  # OpenAI legacy, DeepSeek and similar
+    (r"(gh[pousr]_)[A-Za-z0-9]{20,}", ("gh",)),  # GitHub tokens
+    (r"(github_pat_)[A-Za-z0-9_]{20,}", ("github_pat_",)),
+    (r"(glpat-)[A-Za-z0-9_\-]{20,}", ("glpat-",)),  # GitLab
+    (r"((?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{2})[A-Z0-9]{14}", ("AKIA", "ASIA", "AGPA", "AIDA", "AROA")),  # AWS
+    (r"(AIza)[0-9A-Za-z_\-]{35}", ("AIza",)),  # Google API key
+    (r"(ya29\.)[0-9A-Za-z_\-]{20,}", ("ya29.",)),  # Google OAuth access token
+    (r"(xox[abposr]-)[0-9A-Za-z\-]{10,}", ("xox",)),  # Slack
+    (r"(hf_)[A-Za-z0-9]{30,}", ("hf_",)),  # Hugging Face
+    (r"(npm_)[A-Za-z0-9]{36}", ("npm_",)),  # npm
+    (r"(pypi-)[A-Za-z0-9_\-]{50,}", ("pypi-",)),  # PyPI
+    (r"(sk_(?:live|test)_)[0-9A-Za-z]{16,}", ("sk_live_", "sk_test_")),  # Stripe
 ]
 
-_RULES: list[tuple[re.Pattern[str], str]] = [
+# Case-insensitive rules carry no words (always run): IGNORECASE also matches look-alikes
+# such as U+0131 for "i" that no literal test would catch.
+_RULES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     # PEM private key blocks.
     (
         re.compile(r"(-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----)[\s\S]{0,8192}?(-----END [A-Z ]{0,40}PRIVATE KEY-----)"),
         rf"\1{MASK}\2",
+        ("PRIVATE KEY",),
     ),
     # JSON Web Tokens: three base64url parts, the first two starting with '{"'.
-    (re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"), f"eyJ{MASK}"),
+    (re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"), f"eyJ{MASK}", ("eyJ",)),
     # Authorization headers ("Bearer <token>"), and "token <value>" when the value looks generated.
-    (re.compile(r"(?i)\b(bearer|basic)([ \t]+)[A-Za-z0-9_\-\.=+/~]{8,}"), rf"\1\2{MASK}"),
-    (re.compile(r"(?i)\b(token)([ \t]+)(?=[A-Za-z_\-\.=+/~]*\d)[A-Za-z0-9_\-\.=+/~]{16,}"), rf"\1\2{MASK}"),
+    (re.compile(r"(?i)\b(bearer|basic)([ \t]+)[A-Za-z0-9_\-\.=+/~]{8,}"), rf"\1\2{MASK}", ()),
+    (
+        re.compile(r"(?i)\b(token)([ \t]+)(?=[A-Za-z_\-\.=+/~]*\d)[A-Za-z0-9_\-\.=+/~]{16,}"),
+        rf"\1\2{MASK}",
+        (),
+    ),
     # Passwords in URLs: scheme://user:password@host
     # (bounded parts: an unbounded scheme run made "a.a.a.a…" quadratic)
-    (re.compile(r"\b([a-z][a-z0-9+.\-]{0,31}://[^\s:/@]{1,256}:)[^\s@/]{1,512}(@)"), rf"\1{MASK}\2"),
-    *[(re.compile(rf"\b{p}"), rf"\1{MASK}") for p in _PREFIXED],
+    (re.compile(r"\b([a-z][a-z0-9+.\-]{0,31}://[^\s:/@]{1,256}:)[^\s@/]{1,512}(@)"), rf"\1{MASK}\2", ("://",)),
+    *[(re.compile(rf"\b{p}"), rf"\1{MASK}", gate) for p, gate in _PREFIXED],
 ]
 
 # NAME=value / NAME: value / "name": "value" for names that look secret. Found from the
@@ -70,8 +80,9 @@ def redact(text: str) -> str:
     """Mask every secret-looking value in text."""
     if not text:
         return text
-    for pattern, replacement in _RULES:
-        text = pattern.sub(replacement, text)
+    for pattern, replacement, gate in _RULES:
+        if not gate or any(word in text for word in gate):
+            text = pattern.sub(replacement, text)
     return _mask_assignments(text)
 
 

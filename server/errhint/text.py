@@ -18,14 +18,14 @@ from itertools import accumulate, chain, repeat
 
 # CSI (colours, cursor moves), OSC (titles, hyperlinks, shell integration marks,
 # terminated by BEL or ST), and the remaining two-character escapes.
-_ESCAPE = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]"
-_ESCAPES = re.compile(_ESCAPE)
+ESCAPE = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]"
+_ESCAPES = re.compile(ESCAPE)
 _CR = re.compile(r"\r")
 # A line that leaves a JSON-ish brace open at its end.
 _OPEN_BRACE = re.compile(r"\{[^{}\n]*\n")
 _PAST_END = sys.maxsize
 _LEADING_WS = re.compile(r"[ \t]*")
-_MAX_JOIN_LINES = 40
+MAX_JOIN_LINES = 40
 _MAX_JOIN_CHARS = 8192
 
 # Log prefixes that carry no meaning for a signature: ISO timestamps, bracketed
@@ -104,7 +104,7 @@ def _json_join_edits(text: str) -> list[tuple[int, int, str]]:
         joined = 0
         limit = newline + _MAX_JOIN_CHARS
         pending: list[tuple[int, int, str]] = []
-        while balance > 0 and joined < _MAX_JOIN_LINES and newline < limit:
+        while balance > 0 and joined < MAX_JOIN_LINES and newline < limit:
             nxt = newline + 1
             if nxt >= len(text) or text[nxt] == "\n":
                 break
