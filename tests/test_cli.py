@@ -249,3 +249,35 @@ def test_demo_output_is_the_seed_card():
     text = out.stdout.decode()
     assert "Claude Code 401 auth loop" in text and "Likely causes" in text and "Fixes" in text
     assert "\x1b[" not in text  # NO_COLOR / not a TTY
+
+
+# Modules a warm-cache `scan` that finds nothing must not import: each costs start-up time
+# (the everyday `cmd | errhint scan -` has a 100 ms budget; see bench/RESULTS.md).
+NOT_ON_THE_FAST_PATH = (
+    "errhint.schema",  # validation: only when the catalog is rebuilt
+    "errhint.render",  # cards: only when there is something to print
+    "errhint.fuzzy",
+    "yaml",
+    "re2",  # the byte probe: only for inputs of 64 KB and more
+    "hashlib",
+    "shutil",
+    "tempfile",
+    "difflib",
+    "json",
+    "pygls",
+    "lsprotocol",
+)
+
+
+def test_small_clean_scan_stays_on_the_light_path(tmp_path):
+    log = tmp_path / "clean.log"
+    log.write_text("compiling\nall tests passed\n" * 20)
+    code = (
+        "import sys, errhint.cli as c; c.main(['scan', sys.argv[1]]); "
+        f"print(sorted(m for m in {NOT_ON_THE_FAST_PATH!r} if m in sys.modules))"
+    )
+    first = subprocess.run([sys.executable, "-c", code, str(log)], capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr  # builds the cache: may import anything
+    warm = subprocess.run([sys.executable, "-c", code, str(log)], capture_output=True, text=True)
+    assert warm.returncode == 0, warm.stderr
+    assert warm.stdout.strip() == "[]", warm.stdout

@@ -1,27 +1,29 @@
 """A compiled-catalog cache, so start-up does not re-read and re-parse every entry.
 
-The key covers errhint's version, the Python version and, for every pack, each
+The key covers errhint's version and source files, the Python version and, for every pack, each
 entry file's path, size and modification time: touching, adding or removing a
-file changes the key, and the next start rebuilds. The cache lives in the
-user's cache directory (mode 0700) and is only ever read by the same user.
-``ERRHINT_NO_CACHE=1`` turns it off.
+file changes the key, and the next start rebuilds. The file is named by a
+checksum of the key and starts with the key itself, which must match exactly
+(so no hash library is loaded on start-up and a checksum collision cannot serve
+a stale catalog). The cache lives in the user's cache directory (mode 0700) and
+is only ever read by the same user. ``ERRHINT_NO_CACHE=1`` turns it off.
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import pickle
 import sys
-import tempfile
+import zlib
+from importlib.machinery import PathFinder
 from pathlib import Path
 
 from . import __version__
 from .catalog import Catalog, Pack, load_catalog, pack_files
 from .matcher import Matcher
 
-FORMAT = 2
+FORMAT = 4
 
 
 def cache_dir() -> Path:
@@ -35,19 +37,27 @@ def cache_dir() -> Path:
 
 
 def cache_key(packs: list[Pack]) -> str:
-    from .patterns import re2_module
-
-    # Whether RE2 is importable decides how untrusted patterns compile, so it is part of the key.
-    h = hashlib.sha256(f"{FORMAT}|{__version__}|{sys.version_info[:2]}|{re2_module() is not None}".encode())
+    # Whether RE2 is installed decides how untrusted patterns compile, so it is part of the
+    # key (looked up, not imported: importing it costs start-up time a small scan never needs).
+    parts = [f"{FORMAT}|{__version__}|{sys.version_info[:2]}|{PathFinder.find_spec('re2') is not None}"]
+    # errhint's own modules: a changed class layout (an edit in a development checkout)
+    # must not meet a catalog pickled by the old code.
+    with os.scandir(os.path.dirname(__file__)) as it:
+        parts.extend(f"{e.name}|{e.stat().st_size}|{e.stat().st_mtime_ns}" for e in it if e.name.endswith(".py"))
     for pack in packs:
-        h.update(f"|{pack.kind}|{pack.root}".encode())
+        parts.append(f"{pack.kind}|{pack.root}")
         for path in pack_files(pack, []):
             try:
                 st = path.stat()
             except OSError:
                 continue
-            h.update(f"|{path}|{st.st_size}|{st.st_mtime_ns}".encode())
-    return h.hexdigest()[:32]
+            parts.append(f"{path}|{st.st_size}|{st.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+def _file_name(key: str) -> str:
+    data = key.encode("utf-8", "surrogatepass")
+    return f"catalog-{zlib.crc32(data):08x}{zlib.adler32(data):08x}.pickle"
 
 
 def load(packs: list[Pack]) -> tuple[Catalog, Matcher]:
@@ -56,21 +66,23 @@ def load(packs: list[Pack]) -> tuple[Catalog, Matcher]:
         return build(packs)
     try:
         key = cache_key(packs)
-        path = cache_dir() / f"catalog-{key}.pickle"
+        path = cache_dir() / _file_name(key)
         if path.is_file():
             with open(path, "rb") as fh:
                 data = fh.read()
-            catalog, matcher = _unpickle(data)
-            return catalog, matcher
+            header = key.encode("utf-8", "surrogatepass") + b"\0"
+            if data.startswith(header):
+                catalog, matcher = _unpickle(memoryview(data)[len(header) :])
+                return catalog, matcher
     except Exception:
         path = None
     catalog, matcher = build(packs)
     if path is not None:
-        _store(path, (catalog, matcher))
+        _store(path, key, (catalog, matcher))
     return catalog, matcher
 
 
-def _unpickle(data: bytes):
+def _unpickle(data: bytes | memoryview):
     """pickle.loads with the cyclic GC paused: unpickling creates tens of thousands of
     objects and would otherwise trigger repeated collections (about a third of load time)."""
     enabled = gc.isenabled()
@@ -87,7 +99,9 @@ def build(packs: list[Pack]) -> tuple[Catalog, Matcher]:
     return catalog, Matcher(catalog.entries.values(), eager=False)
 
 
-def _store(path: Path, value: object) -> None:
+def _store(path: Path, key: str, value: object) -> None:
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         for old in path.parent.glob("catalog-*.pickle"):
@@ -95,6 +109,7 @@ def _store(path: Path, value: object) -> None:
                 old.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-")
         with os.fdopen(fd, "wb") as fh:
+            fh.write(key.encode("utf-8", "surrogatepass") + b"\0")
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except Exception:

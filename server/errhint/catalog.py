@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import schema
 from .model import Entry, Location, entry_from_dict
 
 MAX_ENTRY_BYTES = 1_000_000
@@ -160,6 +159,8 @@ def parse_entry_text(
 ) -> tuple[Entry | None, list[LoadProblem]]:
     """Validate one entry's YAML text; return the entry (or None) and its problems."""
     import yaml
+
+    from . import schema  # only building the catalog needs it; a cached start never does
 
     problems: list[LoadProblem] = []
 
@@ -413,7 +414,9 @@ def ambiguity_problems(catalog: Catalog, matcher=None) -> list[LoadProblem]:
                     line, col = entry.mark(f"examples[{i}]")
                     out.append(
                         LoadProblem(
-                            entry.location.path, line + 1, col + 1,
+                            entry.location.path,
+                            line + 1,
+                            col + 1,
                             f"examples[{i}] is claimed by {m.entry.id} (confidence {m.confidence:.2f} "
                             f">= {best_own:.2f}); make one signature more specific",
                             "warning",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 import threading
@@ -61,17 +60,42 @@ def _add_knowledge_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter, told the width up front: left to itself it imports ``shutil``
+    (and with it bz2 and lzma) for every parser, a cost on every start, help shown or not."""
+
+    def __init__(self, prog: str, **kwargs) -> None:
+        if kwargs.get("width") is None:
+            kwargs["width"] = _columns() - 2
+        super().__init__(prog, **kwargs)
+
+
+def _columns() -> int:
+    """Terminal width as ``shutil.get_terminal_size`` finds it: $COLUMNS, the terminal, or 80."""
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="errhint",
         description=DESCRIPTION,
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"errhint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("scan", help="scan files or standard input for known errors")
+    def add(name: str, **kwargs) -> argparse.ArgumentParser:
+        return sub.add_parser(name, formatter_class=_Formatter, **kwargs)
+
+    p = add("scan", help="scan files or standard input for known errors")
     p.add_argument("paths", nargs="*", default=["-"], metavar="PATH", help="files to scan; - for stdin (default)")
     p.add_argument("--format", choices=["text", "json", "sarif", "github"], default="text")
     p.add_argument("--min-confidence", type=float, default=0.5, metavar="X", help="hide hits below X (default 0.5)")
@@ -79,12 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="print whole cards, not the first screen")
     _add_knowledge_args(p)
 
-    p = sub.add_parser("explain", help="show the card for an entry id or for free text")
+    p = add("explain", help="show the card for an entry id or for free text")
     p.add_argument("query", nargs="+", help="an entry id, or error text to look up")
     p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     _add_knowledge_args(p)
 
-    p = sub.add_parser("run", help="run a command, stream its output unchanged, then explain its errors")
+    p = add("run", help="run a command, stream its output unchanged, then explain its errors")
     p.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD ...")
     p.add_argument(
         "--no-pty",
@@ -94,25 +118,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-confidence", type=float, default=0.5, metavar="X")
     _add_knowledge_args(p)
 
-    p = sub.add_parser("list", help="list knowledge entries")
+    p = add("list", help="list knowledge entries")
     p.add_argument("--tool", help="only this tool's entries")
     p.add_argument("--stats", action="store_true", help="entries per tool and coverage of each section")
     p.add_argument("--format", choices=["text", "json"], default="text")
     _add_knowledge_args(p)
 
-    p = sub.add_parser("validate", help="check entries: schema, patterns, examples, counterexamples")
+    p = add("validate", help="check entries: schema, patterns, examples, counterexamples")
     p.add_argument("paths", nargs="*", metavar="PATH", help="packs or files to check (default: bundled)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
-    p = sub.add_parser("import", help="turn a troubleshooting page (seed format) into a YAML entry")
+    p = add("import", help="turn a troubleshooting page (seed format) into a YAML entry")
     p.add_argument("page", help="the page as a text file")
     p.add_argument("--id", help="entry id (default: derived from the title)")
     p.add_argument("--source-url", help="URL of the page, recorded as the entry's first source")
     p.add_argument("-o", "--output", help="write here instead of standard output")
 
-    sub.add_parser("schema", help="print the JSON Schema of a knowledge entry")
+    add("schema", help="print the JSON Schema of a knowledge entry")
 
-    p = sub.add_parser("serve", help="run the language server (stdio by default)")
+    p = add("serve", help="run the language server (stdio by default)")
     p.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
     p.add_argument("--stdio", action="store_true", help="use stdio (the default; accepted for editors that pass it)")
     return parser
@@ -171,6 +195,8 @@ def emit_findings(findings: list[Finding], fmt: str, full: bool = False, stream=
     out = stream or sys.stdout
     if not findings and fmt in ("text", "github"):
         return
+    import json
+
     from .context import Machine
     from .render import (
         Style,
@@ -212,6 +238,8 @@ def emit_findings(findings: list[Finding], fmt: str, full: bool = False, stream=
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    import json
+
     from .context import Machine
     from .render import Style, build_card, markdown_card, terminal_card, terminal_width, use_color
 
@@ -284,7 +312,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         emit_findings(findings, "text", stream=sys.stderr)
     return code
 
-
 def _after(loader: threading.Thread, code: int) -> int:
     """Let the catalog loader finish: exiting under a thread busy in C code can crash the interpreter."""
     loader.join()
@@ -292,6 +319,8 @@ def _after(loader: threading.Thread, code: int) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    import json
+
     engine = _engine(args)
     entries = [e for e in engine.catalog if not args.tool or e.tool == args.tool]
     if args.stats:
@@ -373,6 +402,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    import json
+
     from .schema import json_schema
 
     _print(json.dumps(json_schema(), indent=2))

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import Catalog, LoadProblem, Pack, default_packs
-from .fuzzy import similarity
 from .matcher import Matcher
 from .model import Entry
 
@@ -56,6 +55,8 @@ class Engine:
 
     def search(self, query: str, limit: int = 5) -> list[tuple[float, Entry]]:
         """Entries ranked for free text: its matches first, then fuzzy similarity."""
+        from .fuzzy import similarity  # difflib / rapidfuzz: only `explain` with free text needs them
+
         scored: dict[str, tuple[float, Entry]] = {}
         for m in self.matcher.scan(query):
             scored[m.entry.id] = (100.0 + m.confidence, m.entry)

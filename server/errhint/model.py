@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +65,32 @@ class Location:
     column: int = 0
 
 
+# Fields a scan never reads: in the compiled-catalog cache they travel as one pickled blob
+# per entry, unpacked on first access (``Entry.__getattr__``). A start that finds nothing,
+# or a few errors, then skips creating tens of thousands of objects. They have default
+# factories, not defaults, so no class attribute can answer for a field not yet unpacked.
+_DETAIL_FIELDS = frozenset(
+    (
+        "summary",
+        "why",
+        "causes",
+        "fixes",
+        "checks",
+        "steps",
+        "prevention",
+        "related",
+        "see_also",
+        "faq",
+        "sources",
+        "evidence",
+        "examples",
+        "counterexamples",
+        "marks",
+    )
+)
+_DETAIL_LOCK = threading.Lock()
+
+
 @dataclass(frozen=True)
 class Entry:
     id: str
@@ -74,30 +101,62 @@ class Entry:
     quick_fix: str
     category: str = ""
     severity: str = "error"
-    summary: str = ""
-    why: str = ""
-    causes: tuple[Cause, ...] = ()
-    fixes: tuple[Fix, ...] = ()
-    checks: tuple[ToolCheck, ...] = ()
-    steps: tuple[str, ...] = ()
-    prevention: tuple[str, ...] = ()
-    related: tuple[str, ...] = ()
-    see_also: tuple[str, ...] = ()
-    faq: tuple[Faq, ...] = ()
-    sources: tuple[Source, ...] = ()
-    evidence: str = ""
-    examples: tuple[str, ...] = ()
-    counterexamples: tuple[str, ...] = ()
+    summary: str = field(default_factory=str)
+    why: str = field(default_factory=str)
+    causes: tuple[Cause, ...] = field(default_factory=tuple)
+    fixes: tuple[Fix, ...] = field(default_factory=tuple)
+    checks: tuple[ToolCheck, ...] = field(default_factory=tuple)
+    steps: tuple[str, ...] = field(default_factory=tuple)
+    prevention: tuple[str, ...] = field(default_factory=tuple)
+    related: tuple[str, ...] = field(default_factory=tuple)
+    see_also: tuple[str, ...] = field(default_factory=tuple)
+    faq: tuple[Faq, ...] = field(default_factory=tuple)
+    sources: tuple[Source, ...] = field(default_factory=tuple)
+    evidence: str = field(default_factory=str)
+    examples: tuple[str, ...] = field(default_factory=tuple)
+    counterexamples: tuple[str, ...] = field(default_factory=tuple)
     tags: tuple[str, ...] = ()
     disabled: bool = False
     pack: str = "bundled"  # bundled | user | workspace | path
     trusted: bool = True  # bundled patterns use Python re; others a linear-time engine
     location: Location = Location("")
-    marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # Where each field sits in its file, packed as "path\tline\tcol" lines (see ``pack_marks``):
+    # one string instead of a hundred small objects per entry keeps the cached catalog quick
+    # to load; ``mark`` unpacks it on first use.
+    marks: str = field(default_factory=str, compare=False, hash=False, repr=False)
 
     def mark(self, key: str) -> tuple[int, int]:
         """0-based (line, column) of a field, falling back to the entry's start."""
-        return self.marks.get(key, (self.location.line, self.location.column))
+        index = self.__dict__.get("_marks_index")
+        if index is None:
+            index = unpack_marks(self.marks)
+            self.__dict__["_marks_index"] = index
+        return index.get(key, (self.location.line, self.location.column))
+
+    def __getstate__(self) -> dict[str, Any]:
+        import pickle
+
+        state = dict(self.__dict__)
+        state.pop("_marks_index", None)  # rebuilt from ``marks`` when needed
+        if "_details" not in state:  # (still packed: pickled as it is)
+            details = {name: state.pop(name) for name in _DETAIL_FIELDS if name in state}
+            state["_details"] = pickle.dumps(details, protocol=pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __getattr__(self, name: str) -> Any:
+        """Unpack the detail fields on first access (only called for a missing attribute)."""
+        if name not in _DETAIL_FIELDS:
+            raise AttributeError(name)
+        with _DETAIL_LOCK:
+            packed = self.__dict__.pop("_details", None)
+            if packed is not None:
+                import pickle
+
+                self.__dict__.update(pickle.loads(packed))
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
     @property
     def tool_name(self) -> str:
@@ -124,6 +183,18 @@ TOOL_NAMES = {
     "tls": "TLS / certificates",
     "proxy": "Proxies",
 }
+
+
+def pack_marks(marks: dict[str, tuple[int, int]]) -> str:
+    return "\n".join(f"{key}\t{line}\t{col}" for key, (line, col) in marks.items() if "\n" not in key)
+
+
+def unpack_marks(packed: str) -> dict[str, tuple[int, int]]:
+    out: dict[str, tuple[int, int]] = {}
+    for row in packed.split("\n") if packed else ():
+        key, line, col = row.rsplit("\t", 2)
+        out[key] = (int(line), int(col))
+    return out
 
 
 def entry_from_dict(
@@ -197,5 +268,5 @@ def entry_from_dict(
         pack=pack,
         trusted=trusted,
         location=location,
-        marks=marks,
+        marks=pack_marks(marks),
     )

@@ -20,17 +20,17 @@ which ``str.lower`` turns into an ASCII "k" and ``bytes.lower`` does not.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from typing import Any
 
+from .lazyre import LazyPattern
 from .text import MAX_JOIN_LINES
 
 BLOCK_BYTES = 16 * 1024  # escapes are stripped block by block so probe offsets map back cheaply
 # The normaliser's escapes, except an OSC holding a CR, which stays (and is a marker below);
 # the two-character form leaves out "]" so it cannot take that OSC's first two bytes either.
-_STRIP = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n\r]*+(?!\r)(?:\x07|\x1b\\)?|\x1b[@-Z\\^_]")
-_OPEN_BRACE = re.compile(rb"\{[^{}\n]*\n")  # as text._OPEN_BRACE: a line leaving a brace open
+_STRIP = LazyPattern(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n\r]*+(?!\r)(?:\x07|\x1b\\)?|\x1b[@-Z\\^_]")
+_OPEN_BRACE = LazyPattern(rb"\{[^{}\n]*\n")  # as text._OPEN_BRACE: a line leaving a brace open
 # RE2 syntax over LATIN-1 bytes: an OSC holding a CR, a line leaving a brace open, KELVIN SIGN.
 MARKERS = [r"\x1b\][^\x07\x1b\n]*\r", r"\{[^{}\n]*\n", "".join(f"\\x{b:02x}" for b in "\u212a".encode())]
 

@@ -7,7 +7,7 @@ can still tell which kind of credential it was.
 
 from __future__ import annotations
 
-import re
+from .lazyre import LazyPattern
 
 MASK = "***"
 
@@ -35,45 +35,45 @@ _PREFIXED: list[tuple[str, tuple[str, ...]]] = [
 
 # Case-insensitive rules carry no words (always run): IGNORECASE also matches look-alikes
 # such as U+0131 for "i" that no literal test would catch.
-_RULES: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
+_RULES: list[tuple[LazyPattern, str, tuple[str, ...]]] = [
     # PEM private key blocks.
     (
-        re.compile(r"(-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----)[\s\S]{0,8192}?(-----END [A-Z ]{0,40}PRIVATE KEY-----)"),
+        LazyPattern(r"(-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----)[\s\S]{0,8192}?(-----END [A-Z ]{0,40}PRIVATE KEY-----)"),
         rf"\1{MASK}\2",
         ("PRIVATE KEY",),
     ),
     # JSON Web Tokens: three base64url parts, the first two starting with '{"'.
-    (re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"), f"eyJ{MASK}", ("eyJ",)),
+    (LazyPattern(r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"), f"eyJ{MASK}", ("eyJ",)),
     # Authorization headers ("Bearer <token>"), and "token <value>" when the value looks generated.
-    (re.compile(r"(?i)\b(bearer|basic)([ \t]+)[A-Za-z0-9_\-\.=+/~]{8,}"), rf"\1\2{MASK}", ()),
+    (LazyPattern(r"(?i)\b(bearer|basic)([ \t]+)[A-Za-z0-9_\-\.=+/~]{8,}"), rf"\1\2{MASK}", ()),
     (
-        re.compile(r"(?i)\b(token)([ \t]+)(?=[A-Za-z_\-\.=+/~]*\d)[A-Za-z0-9_\-\.=+/~]{16,}"),
+        LazyPattern(r"(?i)\b(token)([ \t]+)(?=[A-Za-z_\-\.=+/~]*\d)[A-Za-z0-9_\-\.=+/~]{16,}"),
         rf"\1\2{MASK}",
         (),
     ),
     # Passwords in URLs: scheme://user:password@host
     # (bounded parts: an unbounded scheme run made "a.a.a.a…" quadratic)
-    (re.compile(r"\b([a-z][a-z0-9+.\-]{0,31}://[^\s:/@]{1,256}:)[^\s@/]{1,512}(@)"), rf"\1{MASK}\2", ("://",)),
-    *[(re.compile(rf"\b{p}"), rf"\1{MASK}", gate) for p, gate in _PREFIXED],
+    (LazyPattern(r"\b([a-z][a-z0-9+.\-]{0,31}://[^\s:/@]{1,256}:)[^\s@/]{1,512}(@)"), rf"\1{MASK}\2", ("://",)),
+    *[(LazyPattern(rf"\b{p}"), rf"\1{MASK}", gate) for p, gate in _PREFIXED],
 ]
 
 # NAME=value / NAME: value / "name": "value" for names that look secret. Found from the
 # separator outwards (not with one regex that starts at every word boundary): a long run
 # of name characters such as "a.a.a.a…" would otherwise cost quadratic time per line.
-_SEPARATOR = re.compile(r"""["']?[ \t]*[:=][ \t]*["']?""")
-_NAME_KEYWORD = re.compile(
+_SEPARATOR = LazyPattern(r"""["']?[ \t]*[:=][ \t]*["']?""")
+_NAME_KEYWORD = LazyPattern(
     r"(?i)api[_-]?key|apikey|secret|token|passw(?:or)?d|pwd|auth|credential|"
     r"private[_-]?key|access[_-]?key|session[_-]?key|client[_-]?secret"
 )
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
-_VALUE = re.compile(r"""(?!\*\*\*)[^\s"',;&]{4,}""")
+_VALUE = LazyPattern(r"""(?!\*\*\*)[^\s"',;&]{4,}""")
 MAX_NAME = 128
 
 # Words that follow "token"/"auth" in prose and are not secrets.
-_PROSE = re.compile(r"(?i)^(?:expired|invalid|missing|required|has|is|was|not|for|and|the|of|bearer|basic|token)$")
+_PROSE = LazyPattern(r"(?i)^(?:expired|invalid|missing|required|has|is|was|not|for|and|the|of|bearer|basic|token)$")
 
 
-_NUMERIC = re.compile(r"^[\d:.]+$")  # file:line:col, times and versions are not secrets
+_NUMERIC = LazyPattern(r"^[\d:.]+$")  # file:line:col, times and versions are not secrets
 
 
 def redact(text: str) -> str:

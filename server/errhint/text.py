@@ -16,6 +16,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, repeat
 
+from .lazyre import LazyPattern
+
 # CSI (colours, cursor moves), OSC (titles, hyperlinks, shell integration marks,
 # terminated by BEL or ST), and the remaining two-character escapes.
 ESCAPE = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]"
@@ -30,7 +32,7 @@ _MAX_JOIN_CHARS = 8192
 
 # Log prefixes that carry no meaning for a signature: ISO timestamps, bracketed
 # clock times, syslog-style dates, CI step prefixes.
-LOG_PREFIX = re.compile(
+LOG_PREFIX = LazyPattern(  # only fuzzy signatures need it
     r"(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\s*"
     r"|\[\s*\d\d:\d\d:\d\d(?:[.,]\d+)?\s*\]\s*"
     r"|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d\s+"
