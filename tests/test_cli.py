@@ -264,6 +264,7 @@ NOT_ON_THE_FAST_PATH = (
     "tempfile",
     "difflib",
     "json",
+    "typing",
     "pygls",
     "lsprotocol",
 )

@@ -12,9 +12,12 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .model import Entry, Location, entry_from_dict
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_ENTRY_BYTES = 1_000_000
 MAX_FILES_PER_PACK = 20_000

@@ -14,12 +14,15 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from . import probe
 from .model import Entry
 from .patterns import CompiledSignature, PatternError, re2_module
 from .text import Normalized, normalize, strip_log_prefix
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
 
 try:
     import ahocorasick as _ahocorasick  # type: ignore[import-not-found]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import threading
+import _thread
 from dataclasses import dataclass, field
-from typing import Any
 
-Check = dict[str, Any]  # a validated check mapping, evaluated by ``context``
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
+
+    Check = dict[str, Any]  # a validated check mapping, evaluated by ``context``
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ _DETAIL_FIELDS = frozenset(
         "marks",
     )
 )
-_DETAIL_LOCK = threading.Lock()
+_DETAIL_LOCK = _thread.allocate_lock()  # (_thread: no import cost)
 
 
 @dataclass(frozen=True)

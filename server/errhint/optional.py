@@ -8,7 +8,10 @@ has a pure-Python path for ``None``. Importing lazily also keeps start-up short.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
 
 _MISSING = object()
 _modules: dict[str, Any] = {}

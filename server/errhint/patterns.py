@@ -14,10 +14,13 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from .model import Signature
 from .optional import optional_import
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
 
 if sys.version_info >= (3, 11):
     from re import _constants as sre_c  # type: ignore[attr-defined]

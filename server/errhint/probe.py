@@ -21,10 +21,13 @@ which ``str.lower`` turns into an ASCII "k" and ``bytes.lower`` does not.
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Any
 
 from .lazyre import LazyPattern
 from .text import MAX_JOIN_LINES
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
 
 BLOCK_BYTES = 16 * 1024  # escapes are stripped block by block so probe offsets map back cheaply
 # The normaliser's escapes, except an OSC holding a CR, which stays (and is a marker below);
