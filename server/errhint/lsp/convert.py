@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from lsprotocol import types
 
@@ -79,9 +80,24 @@ def diagnostic(doc: LiveDocument, f: Finding, encoding: str) -> types.Diagnostic
     )
 
 
+# Per document: id(finding) -> (finding, encoding, diagnostic). A finding an edit did not
+# touch keeps its identity (LiveDocument), and so does its line, so its diagnostic is reused:
+# a republish then costs a lookup per finding, not a conversion (flat in document size).
+_converted: WeakKeyDictionary[LiveDocument, dict[int, tuple[Finding, str, types.Diagnostic]]] = WeakKeyDictionary()
+
+
 def diagnostics_for(doc: LiveDocument, encoding: str, cap: int) -> list[types.Diagnostic]:
     """One diagnostic per finding, capped, with a summary when findings were left out."""
-    out = [diagnostic(doc, f, encoding) for f in doc.findings[:cap]]
+    before = _converted.get(doc, {})
+    now: dict[int, tuple[Finding, str, types.Diagnostic]] = {}
+    out = []
+    for f in doc.findings[:cap]:
+        hit = before.get(id(f))
+        if hit is None or hit[0] is not f or hit[1] != encoding:
+            hit = (f, encoding, diagnostic(doc, f, encoding))
+        now[id(f)] = hit
+        out.append(hit[2])
+    _converted[doc] = now
     if len(doc.findings) > cap:
         last = doc.findings[cap]
         out.append(
