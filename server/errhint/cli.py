@@ -282,7 +282,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("errhint run: give a command after --, e.g. errhint run -- npm install", file=sys.stderr)
         return EXIT_ERROR
     engine_box: dict[str, Engine] = {}
-    loader = threading.Thread(target=lambda: engine_box.setdefault("e", _engine(args)), daemon=True)
+
+    def load() -> None:
+        engine_box.setdefault("e", _engine(args))
+        from . import context, render  # noqa: F401 - imported while the command runs, not after it exits
+
+    loader = threading.Thread(target=load, daemon=True)
     loader.start()  # load the catalog while the command starts
 
     def matcher():
@@ -311,6 +316,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         emit_findings(findings, "text", stream=sys.stderr)
     return code
+
 
 def _after(loader: threading.Thread, code: int) -> int:
     """Let the catalog loader finish: exiting under a thread busy in C code can crash the interpreter."""
