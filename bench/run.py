@@ -86,7 +86,9 @@ def errhint_cmd() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "errhint"]
 
 
-def run_timed(cmd: list[str], env: dict | None = None, stdin=None, stdout=subprocess.PIPE, timeout: float | None = None):  # noqa: E501
+def run_timed(
+    cmd: list[str], env: dict | None = None, stdin=None, stdout=subprocess.PIPE, timeout: float | None = None
+):
     """(wall seconds, peak RSS in MB, exit code, stdout bytes) of one child process."""
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, env=env)
@@ -559,9 +561,11 @@ def main(argv: list[str] | None = None) -> int:
         "row, which are measured interleaved, rather than absolute times across runs."
     )
     cpu = platform.processor() or platform.machine()
-    with open("/proc/cpuinfo", encoding="utf-8", errors="replace") if Path("/proc/cpuinfo").exists() else open(
-        os.devnull, encoding="utf-8"
-    ) as fh:
+    with (
+        open("/proc/cpuinfo", encoding="utf-8", errors="replace")
+        if Path("/proc/cpuinfo").exists()
+        else open(os.devnull, encoding="utf-8") as fh
+    ):
         for line in fh:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()

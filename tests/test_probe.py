@@ -229,3 +229,26 @@ def test_kelvin_sign_for_k_is_still_found(monkeypatch):
     expected = key(scan_text(matcher, data.decode()))
     assert [k[4] for k in expected] == ["demo/kaboom"]
     assert key(scan_bytes(matcher, data)) == expected
+
+
+def test_multi_line_signatures_get_the_lines_they_span(monkeypatch):
+    """A signature spanning lines: the region around its anchor line must hold all of them,
+    before and after, including an anchor that itself holds a newline."""
+    monkeypatch.setattr(findings, "PROBE_MIN_BYTES", 0)
+    sigs = [
+        Signature("regex", r"Traceback \(most recent call last\):\n(?:.*\n){0,8}?KaboomError: \w+", lines=9),
+        Signature("regex", r"fatal: step one failed\nhint: retry with --force", lines=1),
+    ]
+    entries = [
+        Entry(id=f"demo/multi{i}", title="t", tool="demo", signatures=(s,), meaning="m", quick_fix="q")
+        for i, s in enumerate(sigs)
+    ]
+    matcher = Matcher(entries)
+    assert matcher._anchor_lines >= 1  # the second anchor holds a newline
+    frame = "".join(f'  File "app{i}.py", line {i}, in f\n' for i in range(8))
+    block = "Traceback (most recent call last):\n" + frame + "KaboomError: boom\n"
+    data = "filler line\n" * 40 + block + "filler line\n" * 40 + "fatal: step one failed\nhint: retry with --force\n"
+    data = (data + "filler line\n" * 40).encode()
+    expected = key(scan_text(matcher, data.decode()))
+    assert sorted(k[4] for k in expected) == ["demo/multi0", "demo/multi1"]
+    assert key(scan_bytes(matcher, data)) == expected

@@ -133,9 +133,10 @@ class AnchorIndex:
         return self._automaton is not None
 
     def byte_prefilter(self) -> Any:
-        """The compiled RE2 alternation over ASCII-lower-cased bytes, or None (no RE2, or an
-        anchor with no ASCII to search for). It also matches ``probe.MARKERS``: the few line
-        shapes the byte probe must always hand to the exact scan (one pass finds both)."""
+        """The compiled RE2 alternation over bytes (ASCII case-insensitive, so no lower-cased
+        copy is needed), or None (no RE2, or an anchor with no ASCII to search for). It also
+        matches ``probe.MARKERS``: the few line shapes the byte probe must always hand to the
+        exact scan (one pass finds both)."""
         return self._compiled_prefilter() or None
 
     def _compiled_prefilter(self) -> Any:
@@ -149,6 +150,7 @@ class AnchorIndex:
                     opts.max_mem = PREFILTER_MAX_MEM
                     opts.log_errors = False
                     opts.never_capture = True
+                    opts.case_sensitive = False  # a superset of ASCII lower-casing, and no copy
                     alternation = "|".join(
                         "".join(chr(c) if chr(c).isalnum() and c < 128 else f"\\x{c:02x}" for c in p)
                         for p in self._pieces or []
@@ -216,7 +218,7 @@ class AnchorIndex:
         self, text: str, per_char: bool, prefilter: Any
     ) -> Iterator[tuple[int, int, list[tuple[int, str]]]]:
         compiled, unanchored = prefilter
-        data = text.encode("utf-8", "surrogatepass").lower()
+        data = text.encode("utf-8", "surrogatepass")
         same_offsets = len(data) == len(text)
         # Characters in a byte range = bytes - UTF-8 continuation bytes (0x80-0xBF), counted in C.
         marks = b"" if same_offsets else data.translate(_CONTINUATION_MARKS)
@@ -282,9 +284,10 @@ class Matcher:
                 self.entries.append(entry)
         self._by_anchor = {a: tuple(refs) for a, refs in by_anchor.items()}
         self.index = AnchorIndex(self._by_anchor)
-        # Lines a match can reach from its anchor's line, either way (+1 for the line a
-        # fuzzy signature's log prefix sits on): how much context a probed region needs.
-        self.reach_lines = max((c.sig.lines for _, _, c in self._sigs), default=0) + 2
+        # Lines a match can reach from its anchor's line, either way (+1 to spare): how much
+        # context a probed region needs around a line whose anchors are not known.
+        self.reach_lines = max((c.sig.lines for _, _, c in self._sigs), default=0) + 1
+        self._anchor_lines = max((a.count("\n") for a in self._by_anchor), default=0)
         if pure_python:
             self.index.automaton_enabled = False
             self.index.prefilter_enabled = False
@@ -294,7 +297,13 @@ class Matcher:
         prefilter = self.index.byte_prefilter()
         if prefilter is None:
             return None
-        return probe.regions(data, prefilter, self.reach_lines)
+        return probe.regions(data, prefilter, self._reach, self.reach_lines, self._anchor_lines)
+
+    def _reach(self, line: bytes) -> int:
+        """Lines the signatures anchored in ``line`` may reach (+1 to spare); 1 when none is."""
+        lowered = line.decode("utf-8", "replace").lower()
+        refs = {ref for _, anchor in self.index.hits(lowered) for ref in self._by_anchor[anchor]}
+        return max((self._sigs[ref][2].sig.lines for ref in refs), default=0) + 1
 
     def scan(self, raw: str, normalized: Normalized | None = None) -> list[Match]:
         """All matches in ``raw``, overlaps resolved to the most specific entry."""

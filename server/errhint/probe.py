@@ -2,10 +2,10 @@
 
 On a big log, decoding, normalising (a Python-level edit per colour escape or progress-bar
 frame) and mapping offsets back cost more than everything else, yet almost no line holds an
-error. The probe strips escapes with one C-level substitution per block, lower-cases the
-bytes and runs the anchor prefilter (RE2) over them. Only the lines it hits, with enough
-lines around them for multi-line signatures, are then decoded and scanned the exact way
-(``Matcher.scan``), so the findings are the ones a scan of the whole text gives.
+error. The probe strips escapes with one C-level substitution per block and runs the anchor
+prefilter (RE2, case-insensitive) over the bytes. Only the lines it hits, with as many lines
+around them as the signatures anchored there may span, are then decoded and scanned the exact
+way (``Matcher.scan``), so the findings are the ones a scan of the whole text gives.
 
 Why nothing is missed: normalising a line removes its escapes, the text a carriage return
 overwrote and a CR before the newline, so the normalised line is a piece of the
@@ -15,12 +15,13 @@ anchors): a line where an OSC sequence holds a CR (the two rules overlap and the
 wins, which can join text the OSC ran over to the text after it; the probe leaves such an
 OSC in place); a line that may open a JSON object joined across lines (an anchor can span
 the join), together with every line the join can reach; and a line holding KELVIN SIGN,
-which ``str.lower`` turns into an ASCII "k" and ``bytes.lower`` does not.
+which ``str.lower`` turns into an ASCII "k" and a byte-level match cannot see.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 
 from .lazyre import LazyPattern
 from .text import MAX_JOIN_LINES
@@ -36,6 +37,7 @@ _STRIP = LazyPattern(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n\r]*+(?!\r)(?:
 _OPEN_BRACE = LazyPattern(rb"\{[^{}\n]*\n")  # as text._OPEN_BRACE: a line leaving a brace open
 # RE2 syntax over LATIN-1 bytes: an OSC holding a CR, a line leaving a brace open, KELVIN SIGN.
 MARKERS = [r"\x1b\][^\x07\x1b\n]*\r", r"\{[^{}\n]*\n", "".join(f"\\x{b:02x}" for b in "\u212a".encode())]
+_MARKER_BYTES = (b"\x1b]", "\u212a".encode())  # a hit line holding one gets the widest margin
 
 Region = tuple[int, int]
 
@@ -81,37 +83,51 @@ class _Probe:
         return pos
 
 
-def regions(data: bytes, prefilter: Any, margin: int) -> list[Region] | None:
+def regions(
+    data: bytes, prefilter: Any, reach: Callable[[bytes], int], margin: int, anchor_lines: int = 0
+) -> list[Region] | None:
     """Byte ranges of ``data``, cut at line starts, that hold every finding; None: scan it all.
 
-    ``prefilter`` is the anchor index's compiled RE2 alternation over ASCII-lower-cased
-    bytes; ``margin`` is how many lines a signature may reach from its anchor's line.
+    ``prefilter`` is the anchor index's compiled RE2 alternation (case-insensitive, over
+    bytes); ``reach(text)`` says how many lines the signatures whose anchors occur in that
+    text may reach from their anchor's line, and ``margin`` the most any signature may
+    (used around marker lines). ``anchor_lines`` is the most newlines inside one anchor:
+    that many following lines are read with a hit line when asking ``reach``.
     """
     probe = _Probe(data)
-    lowered = probe.text.lower()
+    text = probe.text
     compiled, unanchored = prefilter
-    seeds: list[tuple[int, int]] = []  # (raw line start, lines after it that must come along)
-    size = len(lowered)
+    seeds: list[tuple[int, int, int]] = []  # (raw line start, lines before, lines after) to take along
+    size = len(text)
     pos = 0
     while pos < size:
-        hit = compiled.Match(unanchored, lowered, pos, size)[0][0]
+        hit = compiled.Match(unanchored, text, pos, size)[0][0]
         if hit < 0:
             break
-        end = lowered.find(b"\n", hit)
+        end = text.find(b"\n", hit)
         end = size if end < 0 else end
-        start = lowered.rfind(b"\n", 0, hit) + 1
-        opens_join = _OPEN_BRACE.search(lowered, start, end + 1) is not None
-        seeds.append((probe.raw_line_start(hit), MAX_JOIN_LINES if opens_join else 0))
+        start = text.rfind(b"\n", 0, hit) + 1
+        if _OPEN_BRACE.search(text, start, end + 1) is not None:
+            seeds.append((probe.raw_line_start(hit), margin, MAX_JOIN_LINES + margin))
+        elif any(marker in text[start:end] for marker in _MARKER_BYTES):
+            seeds.append((probe.raw_line_start(hit), margin, margin))
+        else:
+            stop = end
+            for _ in range(anchor_lines):
+                nxt = text.find(b"\n", stop + 1)
+                stop = size if nxt < 0 else nxt
+            lines = reach(text[start:stop])
+            seeds.append((probe.raw_line_start(hit), lines, lines))
         pos = end + 1
-    return _merge(data, seeds, margin)
+    return _merge(data, seeds)
 
 
-def _merge(data: bytes, seeds: list[tuple[int, int]], margin: int) -> list[Region]:
+def _merge(data: bytes, seeds: list[tuple[int, int, int]]) -> list[Region]:
     """One range per run of seeds whose margins touch (seeds are sorted by position)."""
     out: list[Region] = []
-    for start, after in seeds:
-        lo = _lines_back(data, start, margin)
-        hi = _lines_ahead(data, start, after + margin)
+    for start, before, after in seeds:
+        lo = _lines_back(data, start, before)
+        hi = _lines_ahead(data, start, after)
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], hi))
         else:
