@@ -282,3 +282,20 @@ def test_small_clean_scan_stays_on_the_light_path(tmp_path):
     warm = subprocess.run([sys.executable, "-c", code, str(log)], capture_output=True, text=True)
     assert warm.returncode == 0, warm.stderr
     assert warm.stdout.strip() == "[]", warm.stdout
+
+
+def test_many_kinds_get_cards_for_the_first_few_and_a_line_each_after(pack, tmp_path):
+    names = [f"demo/kind{i}" for i in range(8)]
+    root = pack({n: entry_yaml(n, regex=rf"KIND{i}-FAIL \d+", example=f"KIND{i}-FAIL 1") for i, n in enumerate(names)})
+    log = tmp_path / "many.log"
+    log.write_text("".join(f"KIND{i}-FAIL {j}\n" for j in range(2) for i in range(8)))
+    base = ["scan", "--no-bundled", "--knowledge", str(root)]
+    out = run(*base, "--cards", "3", str(log)).stdout.decode()
+    for i in range(8):
+        assert f"demo/kind{i}" in out
+    assert "5 more kind(s) of known error" in out
+    assert "demo/kind7 — " in out and f"(2×, first at {log}:8)" in out
+    assert "errhint: 16 known error(s) of 8 kinds" in out
+    assert out.count("· confidence") == 3  # three cards
+    everything = run(*base, "--cards", "0", str(log)).stdout.decode()
+    assert "more kind(s)" not in everything and len(everything) > len(out)

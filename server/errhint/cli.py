@@ -82,6 +82,19 @@ def _columns() -> int:
         return 80
 
 
+MAX_CARDS = 5
+
+
+def _add_cards_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--cards",
+        type=int,
+        default=MAX_CARDS,
+        metavar="N",
+        help=f"cards for the first N kinds of error, one line each for the rest (default {MAX_CARDS}; 0: all)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="errhint",
@@ -101,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-confidence", type=float, default=0.5, metavar="X", help="hide hits below X (default 0.5)")
     p.add_argument("--ignore", action="append", default=[], metavar="ID", help="ignore an entry id; repeatable")
     p.add_argument("--full", action="store_true", help="print whole cards, not the first screen")
+    _add_cards_arg(p)
     _add_knowledge_args(p)
 
     p = add("explain", help="show the card for an entry id or for free text")
@@ -116,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="use pipes even on a terminal (default: a pty, so interactive tools keep working)",
     )
     p.add_argument("--min-confidence", type=float, default=0.5, metavar="X")
+    _add_cards_arg(p)
     _add_knowledge_args(p)
 
     p = add("list", help="list knowledge entries")
@@ -185,13 +200,17 @@ def cmd_scan(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"errhint: {path}: {exc.strerror or exc}", file=sys.stderr)
             input_error = True
-    emit_findings(findings, args.format, full=args.full)
+    emit_findings(findings, args.format, full=args.full, max_cards=args.cards)
     if input_error:
         return EXIT_ERROR
     return EXIT_FOUND if findings else EXIT_CLEAN
 
 
-def emit_findings(findings: list[Finding], fmt: str, full: bool = False, stream=None) -> None:
+def emit_findings(
+    findings: list[Finding], fmt: str, full: bool = False, stream=None, max_cards: int = MAX_CARDS
+) -> None:
+    """Print findings. As text: a card per kind of error for the first ``max_cards`` kinds
+    (0: all), then one line per further kind, then a summary line."""
     out = stream or sys.stdout
     if not findings and fmt in ("text", "github"):
         return
@@ -221,20 +240,28 @@ def emit_findings(findings: list[Finding], fmt: str, full: bool = False, stream=
         return
     style = Style(use_color(out))
     width = terminal_width()
-    shown: set[str] = set()
-    machine = Machine()
+    kinds: dict[str, list[Finding]] = {}  # by first appearance
     for f in findings:
-        if f.entry.id in shown:  # one card per error kind; later hits are listed below
-            continue
-        shown.add(f.entry.id)
+        kinds.setdefault(f.entry.id, []).append(f)
+    machine = Machine()
+    carded = list(kinds.values()) if max_cards <= 0 else list(kinds.values())[:max_cards]
+    for hits in carded:  # one card per error kind; every hit is counted in the summary
+        f = hits[0]
         out.write(terminal_card(build_card(f.entry, machine, f), style, width, f, full=full) + "\n")
-    if findings:
-        counts: dict[str, int] = {}
-        for f in findings:
-            counts[f.entry.id] = counts.get(f.entry.id, 0) + 1
-        summary = ", ".join(f"{n}× {i}" for i, n in counts.items())
-        out.write(style.dim("─" * min(width, 80)) + "\n")
+    rest = list(kinds.values())[len(carded) :]
+    if rest:
+        # Dozens of cards help nobody (and cost time after a command exits): a line each.
+        out.write(style.bold(f"{len(rest)} more kind(s) of known error (errhint explain ID shows a card):") + "\n")
+        for hits in rest:
+            f = hits[0]
+            where = f"{f.path}:{f.line + 1}" if f.path != "-" else f"line {f.line + 1}"
+            out.write(f"  {f.entry.id} — {redact(f.entry.title)} ({len(hits)}×, first at {where})\n")
+    out.write(style.dim("─" * min(width, 80)) + "\n")
+    if len(kinds) <= MAX_CARDS:
+        summary = ", ".join(f"{len(hits)}× {entry_id}" for entry_id, hits in kinds.items())
         out.write(style.bold(f"errhint: {len(findings)} known error(s): {summary}") + "\n")
+    else:
+        out.write(style.bold(f"errhint: {len(findings)} known error(s) of {len(kinds)} kinds") + "\n")
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -314,7 +341,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"errhint run: scanning fell behind; {live.dropped} bytes of output were not scanned", file=sys.stderr)
     if findings:
         sys.stdout.flush()
-        emit_findings(findings, "text", stream=sys.stderr)
+        emit_findings(findings, "text", stream=sys.stderr, max_cards=args.cards)
     return code
 
 
