@@ -56,6 +56,7 @@ def test_bench_quick_mode_writes_every_row(tmp_path: Path):
         "one-line edit → republish",
         "peak RSS",
         "`errhint run -- cat",
+        "`errhint run` of a command printing",
         "small file",
         "Machine:",
     ):
