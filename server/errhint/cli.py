@@ -18,6 +18,7 @@ from . import __version__
 from .engine import Engine, EngineOptions
 from .findings import Finding, looks_binary, scan_stream
 from .redact import redact
+from .terminal import columns
 
 # Rendering and machine checks are imported where cards are printed: a scan that
 # finds nothing (the everyday `cmd | errhint scan -`) never pays for them.
@@ -66,20 +67,8 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
     def __init__(self, prog: str, **kwargs) -> None:
         if kwargs.get("width") is None:
-            kwargs["width"] = _columns() - 2
+            kwargs["width"] = columns() - 2
         super().__init__(prog, **kwargs)
-
-
-def _columns() -> int:
-    """Terminal width as ``shutil.get_terminal_size`` finds it: $COLUMNS, the terminal, or 80."""
-    try:
-        return int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        pass
-    try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
-    except (AttributeError, ValueError, OSError):
-        return 80
 
 
 MAX_CARDS = 5

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import platform
 import re
-import shutil
 import textwrap
 from dataclasses import dataclass, field
 
@@ -19,6 +18,7 @@ from .context import Machine, RankedCause, RankedFix, rank_causes, rank_fixes
 from .findings import Finding
 from .model import Entry, Fix
 from .redact import redact
+from .terminal import columns
 
 _BACKTICKS = re.compile(r"`{3,}")
 PACK_LABELS = {
@@ -466,4 +466,4 @@ def report_markdown(
 
 
 def terminal_width() -> int:
-    return max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
+    return max(40, min(columns(), 100))
