@@ -9,6 +9,36 @@ from __future__ import annotations
 
 import random
 
+# Pieces terminal text is cut from when testing normalisation and the byte probe: colour
+# and OSC escapes (whole, cut short, unterminated), CR / CRLF, braces that start JSON joins,
+# indentation, and characters whose encoding or lower case is odd.
+ESCAPE_NOISE_PIECES = [
+    "a",
+    "b",
+    " ",
+    "\n",
+    "\r",
+    "\r\n",
+    "\x1b[31m",
+    "\x1b[0m",
+    "\x1b]0;t\x07",
+    "\x1b]8;;u\x1b\\",
+    "\x1b]open",
+    "\x1bM",
+    "{",
+    "}",
+    '"k":',
+    "  ",
+    "\n  ",
+    "é",
+    "✓",
+    "\u212a",
+    "\u0130",
+    "\x1b[",
+    "\x1b",
+    "\x07",
+]
+
 TEMPLATES = [
     "[{ts}] INFO  GET /api/v1/items/{n} 200 {ms}ms",
     "[{ts}] INFO  POST /api/v1/login 302 {ms}ms",

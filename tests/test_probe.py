@@ -21,6 +21,7 @@ from errhint.findings import scan_bytes, scan_text
 from errhint.matcher import Matcher
 from errhint.model import Entry, Signature
 from errhint.patterns import re2_module
+from noise_corpus import ESCAPE_NOISE_PIECES
 
 ALL = list(load_catalog([Pack(bundled_knowledge_dir(), "bundled")]))
 EXAMPLES = [x for e in ALL for x in e.examples]
@@ -118,27 +119,6 @@ def test_sparse_errors_leave_most_of_a_log_unscanned():
     assert key(scan_bytes(MATCHER, data)) == whole(data)
 
 
-PIECES = [
-    "a",
-    " ",
-    "\n",
-    "\r",
-    "\r\n",
-    "\x1b[31m",
-    "\x1b[0m",
-    "\x1b]0;t\x07",
-    "\x1b]open",
-    "\x1bM",
-    "{",
-    "}",
-    '"k":',
-    "\n  ",
-    "é",
-    "\u212a",
-    "\u0130",
-]
-
-
 def test_random_pieces_around_examples(monkeypatch):
     """Small random buffers, the probe forced on: escapes, CRs, braces and odd letters
     anywhere, with pieces of real examples between them."""
@@ -150,9 +130,9 @@ def test_random_pieces_around_examples(monkeypatch):
             if rng.random() < 0.3:
                 ex = rng.choice(EXAMPLES)
                 cut = rng.randrange(len(ex) + 1)
-                parts.append(ex[:cut] + rng.choice(PIECES) + ex[cut:])
+                parts.append(ex[:cut] + rng.choice(ESCAPE_NOISE_PIECES) + ex[cut:])
             else:
-                parts.append(rng.choice(PIECES))
+                parts.append(rng.choice(ESCAPE_NOISE_PIECES))
         data = "".join(parts).encode("utf-8", "surrogatepass")
         assert key(scan_bytes(MATCHER, data)) == whole(data), repr(data)
 

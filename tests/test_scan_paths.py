@@ -17,6 +17,7 @@ from errhint.catalog import Pack, bundled_knowledge_dir, load_catalog
 from errhint.findings import LineIndex, scan_stream, scan_text
 from errhint.matcher import PREFILTER_MIN_CHARS, Matcher
 from errhint.text import normalize
+from noise_corpus import ESCAPE_NOISE_PIECES
 
 ALL = list(load_catalog([Pack(bundled_knowledge_dir(), "bundled")]))
 EXAMPLES = [x for e in ALL for x in e.examples]
@@ -110,32 +111,9 @@ def test_normalisation_equals_the_reference_implementation():
     ref = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = ref
     spec.loader.exec_module(ref)
-    pieces = [
-        "a",
-        "b",
-        " ",
-        "\n",
-        "\r",
-        "\r\n",
-        "\x1b[31m",
-        "\x1b[0m",
-        "\x1b]0;t\x07",
-        "\x1b]8;;u\x1b\\",
-        "\x1b]open",
-        "\x1bM",
-        "{",
-        "}",
-        '"k":',
-        "  ",
-        "é",
-        "✓",
-        "\x1b[",
-        "\x1b",
-        "\x07",
-    ]
     rng = random.Random(11)
     for _ in range(4000):
-        s = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 60)))
+        s = "".join(rng.choice(ESCAPE_NOISE_PIECES) for _ in range(rng.randrange(0, 60)))
         got, want = normalize(s), ref.normalize(s)
         assert got.text == want.text, repr(s)
         arrays = (got._norm_starts, got._orig_starts, got._orig_ends, got._repl_lens)
