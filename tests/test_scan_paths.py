@@ -118,3 +118,27 @@ def test_normalisation_equals_the_reference_implementation():
         assert got.text == want.text, repr(s)
         arrays = (got._norm_starts, got._orig_starts, got._orig_ends, got._repl_lens)
         assert arrays == (want._norm_starts, want._orig_starts, want._orig_ends, want._repl_lens), repr(s)
+
+
+def test_a_line_with_no_end_is_scanned_in_pieces_with_absolute_columns():
+    """A 3 MB line streamed in small chunks: each error is found once, at its real column
+    (also one cut in half by a piece boundary), and the carried context stays bounded."""
+    from errhint.findings import CARRY_MAX_BYTES, StreamScanner
+    from errhint.model import Entry, Signature
+
+    sig = Signature("regex", r"BOOM-\d+ failed")
+    matcher = Matcher([Entry(id="demo/boom", title="t", tool="demo", signatures=(sig,), meaning="m", quick_fix="q")])
+    chunk = 256 * 1024
+    spots = {100_000: "BOOM-1 failed", 4 * chunk - chunk - 5: "BOOM-2 failed", 2_900_000: "BOOM-3 failed"}
+    line = bytearray(b"x" * 3_000_000)
+    for at, text in spots.items():
+        line[at : at + len(text)] = text.encode()
+    line[50_000:50_002] = "é".encode()  # a two-byte character before them: columns count characters
+    scanner = StreamScanner(matcher, chunk_bytes=chunk)
+    data = bytes(line) + b"\nnext line BOOM-9 failed\n"
+    for i in range(0, len(data), chunk):
+        scanner.feed(data[i : i + chunk])
+        assert len(scanner._carry) <= CARRY_MAX_BYTES + 8
+    found = sorted((f.line, f.column, f.match.text) for f in scanner.finish())
+    want = [(0, at - 1, text) for at, text in sorted(spots.items())] + [(1, 10, "BOOM-9 failed")]
+    assert found == want

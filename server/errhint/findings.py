@@ -95,6 +95,10 @@ CHUNK_BYTES = 8 * 1024 * 1024
 # Context carried between chunks: covers the longest JSON join (40 lines) and
 # multi-line signatures, so a match near a cut is found whole in the next chunk.
 CARRY_LINES = 64
+# ... but never more than this many bytes: a line with no end in sight (a 200 MB line) is
+# carried as its last stretch only, which still holds any match that crosses the cut
+# (regexes see at most ``matcher.WINDOW`` characters either side of an anchor).
+CARRY_MAX_BYTES = 256 * 1024
 
 
 class StreamScanner:
@@ -122,6 +126,7 @@ class StreamScanner:
         self._seen: set[tuple[int, int, str]] = set()
         self._carry = b""
         self._carry_line = 0  # absolute line number of the first line in the carry
+        self._carry_column = 0  # characters of that line before the carry (it may start mid-line)
         self._pending: list[bytes] = []
         self._pending_size = 0
 
@@ -137,7 +142,8 @@ class StreamScanner:
         if cut < 0 and len(joined) < 4 * self.chunk_bytes:
             self._pending = [joined]
             return
-        cut = len(joined) - 1 if cut < 0 else cut
+        if cut < 0:  # one very long line: cut it, at a character boundary
+            cut = _char_boundary(joined, len(joined) - self.chunk_bytes) - 1
         rest = joined[cut + 1 :]
         self._pending, self._pending_size = ([rest] if rest else []), len(rest)
         self._scan(joined[: cut + 1])
@@ -151,15 +157,23 @@ class StreamScanner:
 
     def _scan(self, data: bytes) -> None:
         text = self._carry + data
-        base = self._carry_line
+        base, shift = self._carry_line, self._carry_column  # shift: columns on the text's first line
         for f in scan_bytes(self.matcher, text, self.path, self.min_confidence, self.ignored):
-            key = (base + f.line, f.column, f.entry.id)
+            column = f.column + (shift if f.line == 0 else 0)
+            key = (base + f.line, column, f.entry.id)
             if key in self._seen:
                 continue
             self._seen.add(key)
-            self.findings.append(Finding(f.match, self.path, base + f.line, f.column, base + f.end_line, f.end_column))
-        self._carry, dropped = _tail_lines(text, CARRY_LINES + 1)
-        self._carry_line += dropped
+            end_column = f.end_column + (shift if f.end_line == 0 else 0)
+            self.findings.append(Finding(f.match, self.path, base + f.line, column, base + f.end_line, end_column))
+        cut = _tail_start(text, CARRY_LINES + 1)
+        if len(text) - cut > CARRY_MAX_BYTES:
+            cut = _char_boundary(text, len(text) - CARRY_MAX_BYTES)
+        line_start = text.rfind(b"\n", 0, cut) + 1
+        before = decode(text[line_start:cut])  # the carried line's characters left behind
+        self._carry_column = len(before) + (shift if line_start == 0 else 0)
+        self._carry_line += text.count(b"\n", 0, cut)
+        self._carry = text[cut:]
 
 
 def scan_stream(
@@ -179,11 +193,19 @@ def scan_stream(
         scanner.feed(block)
 
 
-def _tail_lines(text: bytes, keep: int) -> tuple[bytes, int]:
-    """The last ``keep`` lines of text (split on newlines) and how many lines came before them."""
+def _tail_start(text: bytes, keep: int) -> int:
+    """Where the last ``keep`` lines of text (split on newlines) start."""
     cut = len(text)
     for _ in range(keep):
         cut = text.rfind(b"\n", 0, cut)
         if cut < 0:
-            return text, 0
-    return text[cut + 1 :], text.count(b"\n", 0, cut + 1)
+            return 0
+    return cut + 1
+
+
+def _char_boundary(data: bytes, pos: int) -> int:
+    """``pos`` moved forward past UTF-8 continuation bytes (so no character is split there)."""
+    pos = max(pos, 0)
+    while pos < len(data) and 0x80 <= data[pos] <= 0xBF:
+        pos += 1
+    return pos

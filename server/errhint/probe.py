@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 BLOCK_BYTES = 16 * 1024  # escapes are stripped block by block so probe offsets map back cheaply
+LONG_LINE = 64 * 1024  # a longer hit line gets the widest margin rather than an anchor lookup of its own
 # The normaliser's escapes, except an OSC holding a CR, which stays (and is a marker below);
 # the two-character form leaves out "]" so it cannot take that OSC's first two bytes either.
 _STRIP = LazyPattern(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n\r]*+(?!\r)(?:\x07|\x1b\\)?|\x1b[@-Z\\^_]")
@@ -109,7 +110,7 @@ def regions(
         start = text.rfind(b"\n", 0, hit) + 1
         if _OPEN_BRACE.search(text, start, end + 1) is not None:
             seeds.append((probe.raw_line_start(hit), margin, MAX_JOIN_LINES + margin))
-        elif any(marker in text[start:end] for marker in _MARKER_BYTES):
+        elif end - start > LONG_LINE or any(marker in text[start:end] for marker in _MARKER_BYTES):
             seeds.append((probe.raw_line_start(hit), margin, margin))
         else:
             stop = end
