@@ -17,7 +17,7 @@ import pytest
 
 from errhint import findings
 from errhint.catalog import Pack, bundled_knowledge_dir, load_catalog
-from errhint.findings import scan_bytes, scan_text
+from errhint.findings import scan_bytes, scan_text, scan_whole_text
 from errhint.matcher import Matcher
 from errhint.model import Entry, Signature
 from errhint.patterns import re2_module
@@ -83,7 +83,7 @@ def key(found: list[findings.Finding]) -> list[tuple]:
 
 
 def whole(data: bytes) -> list[tuple]:
-    return key(scan_text(MATCHER, data.decode("utf-8", "replace")))
+    return key(scan_whole_text(MATCHER, data.decode("utf-8", "replace")))
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -206,7 +206,7 @@ def test_kelvin_sign_for_k_is_still_found(monkeypatch):
     sig = Signature("regex", r"(?i)kaboom failure \d+")
     matcher = Matcher([Entry(id="demo/kaboom", title="t", tool="demo", signatures=(sig,), meaning="m", quick_fix="q")])
     data = ("filler line\n" * 30 + "\u212aABOOM FAILURE 7\n" + "filler line\n" * 30).encode()
-    expected = key(scan_text(matcher, data.decode()))
+    expected = key(scan_whole_text(matcher, data.decode()))
     assert [k[4] for k in expected] == ["demo/kaboom"]
     assert key(scan_bytes(matcher, data)) == expected
 
@@ -229,6 +229,16 @@ def test_multi_line_signatures_get_the_lines_they_span(monkeypatch):
     block = "Traceback (most recent call last):\n" + frame + "KaboomError: boom\n"
     data = "filler line\n" * 40 + block + "filler line\n" * 40 + "fatal: step one failed\nhint: retry with --force\n"
     data = (data + "filler line\n" * 40).encode()
-    expected = key(scan_text(matcher, data.decode()))
+    expected = key(scan_whole_text(matcher, data.decode()))
     assert sorted(k[4] for k in expected) == ["demo/multi0", "demo/multi1"]
     assert key(scan_bytes(matcher, data)) == expected
+
+
+def test_scan_text_of_a_large_text_takes_the_probe_and_agrees():
+    """``scan_text`` (the language server's full scans) probes large text; text with a lone
+    surrogate cannot be encoded and is scanned whole; both agree with the whole scan."""
+    text = noisy(2, 4000).decode()
+    assert len(text) >= findings.PROBE_MIN_BYTES
+    assert key(scan_text(MATCHER, text)) == key(scan_whole_text(MATCHER, text))
+    odd = text[:1000] + "\ud800" + text[1000:]
+    assert key(scan_text(MATCHER, odd)) == key(scan_whole_text(MATCHER, odd))

@@ -14,7 +14,7 @@ import random
 import pytest
 
 from errhint.catalog import Pack, bundled_knowledge_dir, load_catalog
-from errhint.findings import LineIndex, scan_stream, scan_text
+from errhint.findings import LineIndex, scan_stream, scan_whole_text
 from errhint.matcher import PREFILTER_MIN_CHARS, Matcher
 from errhint.text import normalize
 from noise_corpus import ESCAPE_NOISE_PIECES
@@ -79,7 +79,7 @@ def test_streamed_scan_matches_one_shot():
     text = noisy_text(9, 4000).replace("\u212a", "K")
     data = text.encode("utf-8")
     streamed = scan_stream(FAST, io.BytesIO(data), chunk_bytes=16 * 1024)
-    whole = scan_text(FAST, text)
+    whole = scan_whole_text(FAST, text)
     assert {(f.line, f.column, f.entry.id) for f in streamed} == {(f.line, f.column, f.entry.id) for f in whole}
 
 

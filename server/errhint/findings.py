@@ -40,6 +40,10 @@ def locate(text: str, matches: list[Match], path: str = "-") -> list[Finding]:
     return out
 
 
+# Below this a buffer is decoded and scanned whole; above it the probe picks regions.
+PROBE_MIN_BYTES = 64 * 1024
+
+
 def scan_text(
     matcher: Matcher,
     text: str,
@@ -47,12 +51,24 @@ def scan_text(
     min_confidence: float = 0.0,
     ignored: Collection[str] = (),
 ) -> list[Finding]:
+    """Findings in text. Large text goes through the byte probe (``scan_bytes``), which gives
+    the same findings; text that is not valid Unicode (lone surrogates) is scanned whole."""
+    if len(text) >= PROBE_MIN_BYTES:
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+        else:
+            return scan_bytes(matcher, data, path, min_confidence, ignored)
+    return scan_whole_text(matcher, text, path, min_confidence, ignored)
+
+
+def scan_whole_text(
+    matcher: Matcher, text: str, path: str = "-", min_confidence: float = 0.0, ignored: Collection[str] = ()
+) -> list[Finding]:
+    """The exact scan of all of ``text`` (no probe): what the probe's findings must equal."""
     matches = [m for m in matcher.scan(text) if m.confidence >= min_confidence and m.entry.id not in ignored]
     return locate(text, matches, path)
-
-
-# Below this a buffer is decoded and scanned whole; above it the probe picks regions.
-PROBE_MIN_BYTES = 64 * 1024
 
 
 def scan_bytes(
@@ -67,13 +83,13 @@ def scan_bytes(
     (Each match's ``start``/``end`` are offsets into the region it was found in.)"""
     regions = matcher.regions(data) if len(data) >= PROBE_MIN_BYTES else None
     if regions is None:
-        return scan_text(matcher, decode(data), path, min_confidence, ignored)
+        return scan_whole_text(matcher, decode(data), path, min_confidence, ignored)
     out: list[Finding] = []
     line, counted = 0, 0
     for start, end in regions:
         line += data.count(b"\n", counted, start)
         counted = start
-        for f in scan_text(matcher, decode(data[start:end]), path, min_confidence, ignored):
+        for f in scan_whole_text(matcher, decode(data[start:end]), path, min_confidence, ignored):
             out.append(Finding(f.match, path, line + f.line, f.column, line + f.end_line, f.end_column))
     return out
 
