@@ -43,3 +43,19 @@ def test_an_untouched_finding_keeps_its_diagnostic_object():
     doc.edit(0, 0, 0, 0, "\n")  # every line moves: both are converted again
     third = convert.diagnostics_for(doc, "utf-16", 1000)
     assert [d.range.start.line for d in third] == [1, 102]
+
+
+def test_json_diagnostics_equal_the_converted_objects():
+    """What ``publish`` sends (cached JSON values) is what pygls would serialise, edit after edit."""
+    from pygls.protocol import default_converter
+
+    unstructure = default_converter().unstructure
+    rng = random.Random(5)
+    doc = LiveDocument("\n".join(rng.choice(LINES) for _ in range(300)), MATCHER)
+    for step in range(60):
+        line = rng.randrange(len(doc.lines))
+        doc.edit(line, 0, line, 0, rng.choice(["", "BOOM-7", "é", "\n", "z"]))
+        encoding = "utf-16" if step % 4 else "utf-8"
+        cap = 1000 if step % 3 else 5  # with the "more not shown" summary too
+        sent = convert.diagnostics_json(doc, encoding, cap, unstructure)
+        assert sent == [unstructure(d) for d in convert.diagnostics_for(doc, encoding, cap)], step

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from lsprotocol import types
@@ -80,36 +82,66 @@ def diagnostic(doc: LiveDocument, f: Finding, encoding: str) -> types.Diagnostic
     )
 
 
-# Per document: id(finding) -> (finding, encoding, diagnostic). A finding an edit did not
-# touch keeps its identity (LiveDocument), and so does its line, so its diagnostic is reused:
-# a republish then costs a lookup per finding, not a conversion (flat in document size).
-_converted: WeakKeyDictionary[LiveDocument, dict[int, tuple[Finding, str, types.Diagnostic]]] = WeakKeyDictionary()
+class _Converted:
+    """A finding's diagnostic, and its JSON form once something asked for it."""
+
+    __slots__ = ("diagnostic", "encoding", "finding", "json")
+
+    def __init__(self, finding: Finding, encoding: str, diagnostic: types.Diagnostic) -> None:
+        self.finding = finding
+        self.encoding = encoding
+        self.diagnostic = diagnostic
+        self.json: Any = None
+
+
+# Per document: id(finding) -> its conversion. A finding an edit did not touch keeps its
+# identity (LiveDocument), and so does its line, so its diagnostic is reused: a republish
+# then costs a lookup per finding, not a conversion (flat in document size).
+_converted: WeakKeyDictionary[LiveDocument, dict[int, _Converted]] = WeakKeyDictionary()
+
+
+def _conversions(doc: LiveDocument, encoding: str, cap: int) -> list[_Converted]:
+    before = _converted.get(doc, {})
+    now: dict[int, _Converted] = {}
+    for f in doc.findings[:cap]:
+        hit = before.get(id(f))
+        if hit is None or hit.finding is not f or hit.encoding != encoding:
+            hit = _Converted(f, encoding, diagnostic(doc, f, encoding))
+        now[id(f)] = hit
+    _converted[doc] = now
+    return list(now.values())
 
 
 def diagnostics_for(doc: LiveDocument, encoding: str, cap: int) -> list[types.Diagnostic]:
     """One diagnostic per finding, capped, with a summary when findings were left out."""
-    before = _converted.get(doc, {})
-    now: dict[int, tuple[Finding, str, types.Diagnostic]] = {}
-    out = []
-    for f in doc.findings[:cap]:
-        hit = before.get(id(f))
-        if hit is None or hit[0] is not f or hit[1] != encoding:
-            hit = (f, encoding, diagnostic(doc, f, encoding))
-        now[id(f)] = hit
-        out.append(hit[2])
-    _converted[doc] = now
+    out = [c.diagnostic for c in _conversions(doc, encoding, cap)]
     if len(doc.findings) > cap:
-        last = doc.findings[cap]
-        out.append(
-            types.Diagnostic(
-                range=types.Range(
-                    start=types.Position(line=last.line, character=0), end=types.Position(line=last.line, character=0)
-                ),
-                message=f"errhint: {len(doc.findings) - cap} more known error(s) not shown "
-                f"(limit maxDiagnostics={cap})",
-                severity=types.DiagnosticSeverity.Information,
-                source="errhint",
-                code="errhint/too-many",
-            )
-        )
+        out.append(_summary(doc, cap))
+    return out
+
+
+def _summary(doc: LiveDocument, cap: int) -> types.Diagnostic:
+    last = doc.findings[cap]
+    return types.Diagnostic(
+        range=types.Range(
+            start=types.Position(line=last.line, character=0), end=types.Position(line=last.line, character=0)
+        ),
+        message=f"errhint: {len(doc.findings) - cap} more known error(s) not shown (limit maxDiagnostics={cap})",
+        severity=types.DiagnosticSeverity.Information,
+        source="errhint",
+        code="errhint/too-many",
+    )
+
+
+def diagnostics_json(doc: LiveDocument, encoding: str, cap: int, unstructure: Callable[[Any], Any]) -> list[Any]:
+    """``diagnostics_for`` as JSON values (``unstructure``: the protocol's converter), each
+    converted once while its finding lasts: serialising hundreds of diagnostics on every
+    publish cost more than the edit itself."""
+    out = []
+    for c in _conversions(doc, encoding, cap):
+        if c.json is None:
+            c.json = unstructure(c.diagnostic)
+        out.append(c.json)
+    if len(doc.findings) > cap:
+        out.append(unstructure(_summary(doc, cap)))
     return out

@@ -301,13 +301,23 @@ class ErrhintServer(LanguageServer):
         return convert.diagnostics_for(doc.live, self.encoding, self.settings.maxDiagnostics)
 
     def publish(self, uri: str) -> None:
+        """Push the document's diagnostics. For a scanned document they go out as JSON values
+        cached per finding (``convert.diagnostics_json``), so a republish after an edit does
+        not re-serialise hundreds of unchanged diagnostics; the message is the one pygls
+        would send for ``PublishDiagnosticsParams``."""
         if self.pull_mode:
             return
         doc = self.docs.get(uri)
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(
-                uri=uri, diagnostics=self.diagnostics(uri), version=doc.version if doc else None
-            )
+        unstructure = self.protocol._converter.unstructure
+        if doc is not None and doc.kind == "errors" and doc.live is not None:
+            diagnostics = convert.diagnostics_json(doc.live, self.encoding, self.settings.maxDiagnostics, unstructure)
+        else:
+            diagnostics = [unstructure(d) for d in self.diagnostics(uri)]
+        params: dict[str, Any] = {"uri": uri, "diagnostics": diagnostics}
+        if doc is not None and doc.version is not None:
+            params["version"] = doc.version
+        self.protocol._send_data(
+            {"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, "params": params}
         )
 
     def schedule_publish(self, uri: str) -> None:
