@@ -242,3 +242,20 @@ def test_scan_text_of_a_large_text_takes_the_probe_and_agrees():
     assert key(scan_text(MATCHER, text)) == key(scan_whole_text(MATCHER, text))
     odd = text[:1000] + "\ud800" + text[1000:]
     assert key(scan_text(MATCHER, odd)) == key(scan_whole_text(MATCHER, odd))
+
+
+def test_invalid_utf8_and_crlf_give_the_same_findings():
+    """Bytes that are not UTF-8 (replaced when decoded) and CRLF line ends: region by region
+    decoding must count columns as decoding everything does."""
+    rng = random.Random(9)
+    lines = []
+    for i in range(5000):
+        if rng.random() < 0.03:
+            lines.append(rng.choice([b"\xff\xfe", b"\xc3", b"\xe2\x9c", b""]) + rng.choice(EXAMPLES).encode() + b"\r")
+        else:
+            lines.append(b"build step %d \xc3(\xa0 ok\r" % i)
+    data = b"\n".join(lines)
+    assert MATCHER.regions(data) is not None
+    expected = whole(data)
+    assert len(expected) > 50
+    assert key(scan_bytes(MATCHER, data)) == expected
