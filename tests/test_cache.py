@@ -66,3 +66,24 @@ def test_entry_details_stay_packed_until_read(pack, tmp_path, monkeypatch):
     assert cached.fixes == fresh.fixes and cached.marks == fresh.marks and "_details" not in cached.__dict__
     assert pickle.loads(pickle.dumps(cached)) == fresh  # pickled after unpacking
     assert not hasattr(cached, "no_such_field")  # unknown attributes still raise AttributeError
+
+
+def test_two_pack_sets_in_turn_both_stay_cached(pack, tmp_path, monkeypatch):
+    """The editor (with a workspace pack) and the terminal (without) alternate: neither evicts
+    the other's catalog, and only the least recently used beyond the limit is removed."""
+    from errhint import cache
+
+    monkeypatch.setenv("ERRHINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("ERRHINT_NO_CACHE", raising=False)
+    builds = []
+    real_build = cache.build
+    monkeypatch.setattr(cache, "build", lambda packs: builds.append(1) or real_build(packs))
+    base = pack({"demo/failure": entry_yaml()})
+    sets = [[Pack(base, "path")], [Pack(base, "path"), Pack(base / "demo", "workspace")]]
+    for _ in range(3):
+        for packs in sets:
+            load(packs)
+    assert len(builds) == 2  # each set built once, then read back every time
+    for i in range(cache.MAX_FILES):  # more sets than the limit: the oldest goes
+        load([Pack(base, "path"), Pack(tmp_path / f"extra{i}", "path")])
+    assert len(list((tmp_path / "cache").glob("catalog-*.pickle"))) == cache.MAX_FILES

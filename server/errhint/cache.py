@@ -11,6 +11,7 @@ is only ever read by the same user. ``ERRHINT_NO_CACHE=1`` turns it off.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
@@ -24,6 +25,9 @@ from .catalog import Catalog, Pack, load_catalog, pack_files
 from .matcher import Matcher
 
 FORMAT = 4
+# Catalogs kept side by side: the language server (with a workspace pack), the CLI and a
+# second install each have their own key, and evicting one another would rebuild on every start.
+MAX_FILES = 6
 
 
 def cache_dir() -> Path:
@@ -73,6 +77,8 @@ def load(packs: list[Pack]) -> tuple[Catalog, Matcher]:
             header = key.encode("utf-8", "surrogatepass") + b"\0"
             if data.startswith(header):
                 catalog, matcher = _unpickle(memoryview(data)[len(header) :])
+                with contextlib.suppress(OSError):
+                    os.utime(path)  # recently used: evicted last
                 return catalog, matcher
     except Exception:
         path = None
@@ -104,9 +110,13 @@ def _store(path: Path, key: str, value: object) -> None:
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for old in path.parent.glob("catalog-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        others = sorted(
+            (p for p in path.parent.glob("catalog-*.pickle") if p != path),
+            key=lambda p: p.stat().st_mtime_ns,
+            reverse=True,
+        )
+        for old in others[MAX_FILES - 1 :]:  # the least recently used beyond the limit
+            old.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-")
         with os.fdopen(fd, "wb") as fh:
             fh.write(key.encode("utf-8", "surrogatepass") + b"\0")
