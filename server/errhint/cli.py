@@ -298,10 +298,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("errhint run: give a command after --, e.g. errhint run -- npm install", file=sys.stderr)
         return EXIT_ERROR
     engine_box: dict[str, Engine] = {}
+    exited = threading.Event()
 
     def load() -> None:
         engine_box.setdefault("e", _engine(args))
-        from . import context, render  # noqa: F401 - imported while the command runs, not after it exits
+        if not exited.is_set():  # a command still running: get the card code ready meanwhile
+            from . import context, render  # noqa: F401
 
     loader = threading.Thread(target=load, daemon=True)
     loader.start()  # load the catalog while the command starts
@@ -317,6 +319,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             code, _ = run_in_pty(cmd, sink=live)
         else:
             code, _ = run_and_capture(cmd, sink=live)
+        exited.set()
     except FileNotFoundError:
         print(f"errhint run: command not found: {cmd[0]}", file=sys.stderr)
         live.close()
