@@ -259,3 +259,16 @@ def test_invalid_utf8_and_crlf_give_the_same_findings():
     expected = whole(data)
     assert len(expected) > 50
     assert key(scan_bytes(MATCHER, data)) == expected
+
+
+def test_a_later_seed_reaching_further_back_widens_the_region():
+    """Seeds come in line order but not in order of how far back they reach: a marker line a
+    few lines after an ordinary hit still gets all of its lines before it."""
+    from errhint.probe import _merge
+
+    data = b"".join(b"line %d\n" % i for i in range(200))
+    start = [0]
+    for i in range(200):
+        start.append(start[-1] + len(b"line %d\n" % i))
+    regions = _merge(data, [(start[100], 1, 1), (start[105], 21, 21), (start[150], 2, 2)])
+    assert regions == [(start[84], start[127]), (start[148], start[153])]

@@ -86,8 +86,8 @@ class _Probe:
 
 def regions(
     data: bytes, prefilter: Any, reach: Callable[[bytes], int], margin: int, anchor_lines: int = 0
-) -> list[Region] | None:
-    """Byte ranges of ``data``, cut at line starts, that hold every finding; None: scan it all.
+) -> list[Region]:
+    """Byte ranges of ``data``, cut at line starts, that hold every finding.
 
     ``prefilter`` is the anchor index's compiled RE2 alternation (case-insensitive, over
     bytes); ``reach(text)`` says how many lines the signatures whose anchors occur in that
@@ -124,11 +124,14 @@ def regions(
 
 
 def _merge(data: bytes, seeds: list[tuple[int, int, int]]) -> list[Region]:
-    """One range per run of seeds whose margins touch (seeds are sorted by position)."""
+    """The union of every seed's lines (its line, ``before`` lines back, ``after`` ahead) as
+    disjoint ranges. A later seed can reach further back than an earlier one, so the ranges
+    are sorted by their start before they are joined."""
+    spans = sorted(
+        (_lines_back(data, start, before), _lines_ahead(data, start, after)) for start, before, after in seeds
+    )
     out: list[Region] = []
-    for start, before, after in seeds:
-        lo = _lines_back(data, start, before)
-        hi = _lines_ahead(data, start, after)
+    for lo, hi in spans:
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], hi))
         else:
